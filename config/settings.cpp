@@ -1,0 +1,167 @@
+#include "config/settings.hpp"
+
+#include <charconv>
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "config/products.hpp"
+
+namespace roadside::config {
+
+using nlohmann::json;
+
+EnvLookup process_env() {
+    return [](const char* name) -> std::optional<std::string> {
+        const char* v = std::getenv(name);
+        if (v == nullptr) return std::nullopt;
+        return std::string(v);
+    };
+}
+
+bool parse_listen(const std::string& text, std::string& host, std::uint16_t& port) {
+    std::string h;
+    std::string p;
+    if (!text.empty() && text.front() == '[') {
+        const auto close = text.find("]:");
+        if (close == std::string::npos) return false;
+        h = text.substr(1, close - 1);
+        p = text.substr(close + 2);
+    } else {
+        const auto colon = text.rfind(':');
+        if (colon == std::string::npos || text.find(':') != colon) return false;
+        h = text.substr(0, colon);
+        p = text.substr(colon + 1);
+    }
+    if (h.empty() || p.empty()) return false;
+    unsigned value = 0;
+    const auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), value);
+    if (ec != std::errc{} || end != p.data() + p.size() || value > 65535) return false;
+    host = h;
+    port = static_cast<std::uint16_t>(value);
+    return true;
+}
+
+namespace {
+
+std::int64_t bounded_int(const json& doc, const char* field, std::int64_t min, std::int64_t max,
+                         const std::string& file) {
+    const json& v = doc.at(field);
+    if (!v.is_number_integer() || v.get<std::int64_t>() < min || v.get<std::int64_t>() > max) {
+        throw ConfigError(file + ": field \"" + field + "\": must be an integer between " +
+                          std::to_string(min) + " and " + std::to_string(max));
+    }
+    return v.get<std::int64_t>();
+}
+
+std::string string_field(const json& doc, const char* field, const std::string& file) {
+    const json& v = doc.at(field);
+    if (!v.is_string()) throw ConfigError(file + ": field \"" + field + "\": must be a string");
+    return v.get<std::string>();
+}
+
+void apply_file(ServerSettings& s, const std::filesystem::path& path) {
+    std::ifstream in(path);
+    if (!in) return;  // the file is optional
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string file = path.string();
+    const json doc = json::parse(text.str(), nullptr, false);
+    if (doc.is_discarded() || !doc.is_object()) {
+        throw ConfigError(file + ": not a valid JSON object");
+    }
+    static const char* const known[] = {
+        "listen", "database_url", "io_threads", "body_limit_bytes", "header_limit_bytes",
+        "max_connections", "header_timeout_s", "idle_timeout_s", "request_timeout_s",
+        "shutdown_grace_s", "db_pool_size", "db_max_waiters", "db_acquire_timeout_ms",
+        "db_connect_timeout_ms", "db_statement_timeout_ms", "token_cache_ttl_s",
+        "token_cache_max_entries", "admin_token"};
+    for (const auto& [key, value] : doc.items()) {
+        bool ok = false;
+        for (const char* k : known) ok = ok || key == k;
+        if (!ok) throw ConfigError(file + ": field \"" + key + "\": unknown setting");
+    }
+    if (doc.contains("listen")) {
+        if (!parse_listen(string_field(doc, "listen", file), s.listen_host, s.listen_port)) {
+            throw ConfigError(file + ": field \"listen\": must be host:port");
+        }
+    }
+    if (doc.contains("database_url")) s.database_url = string_field(doc, "database_url", file);
+    if (doc.contains("admin_token")) s.admin_token = string_field(doc, "admin_token", file);
+    auto num = [&](const char* f, auto& target, std::int64_t min, std::int64_t max) {
+        if (doc.contains(f)) {
+            target = static_cast<std::remove_reference_t<decltype(target)>>(
+                bounded_int(doc, f, min, max, file));
+        }
+    };
+    auto secs = [&](const char* f, std::chrono::seconds& target, std::int64_t max) {
+        if (doc.contains(f)) target = std::chrono::seconds{bounded_int(doc, f, 1, max, file)};
+    };
+    auto millis = [&](const char* f, std::chrono::milliseconds& target, std::int64_t max) {
+        if (doc.contains(f)) target = std::chrono::milliseconds{bounded_int(doc, f, 1, max, file)};
+    };
+    num("io_threads", s.io_threads, 1, 64);
+    num("body_limit_bytes", s.body_limit_bytes, 1024, 64 * 1024 * 1024);
+    num("header_limit_bytes", s.header_limit_bytes, 1024, 1024 * 1024);
+    num("max_connections", s.max_connections, 1, 100'000);
+    secs("header_timeout_s", s.header_timeout_s, 3600);
+    secs("idle_timeout_s", s.idle_timeout_s, 86400);
+    secs("request_timeout_s", s.request_timeout_s, 3600);
+    secs("shutdown_grace_s", s.shutdown_grace_s, 3600);
+    num("db_pool_size", s.db_pool_size, 1, 256);
+    num("db_max_waiters", s.db_max_waiters, 0, 100'000);
+    millis("db_acquire_timeout_ms", s.db_acquire_timeout_ms, 600'000);
+    millis("db_connect_timeout_ms", s.db_connect_timeout_ms, 600'000);
+    millis("db_statement_timeout_ms", s.db_statement_timeout_ms, 3'600'000);
+    secs("token_cache_ttl_s", s.token_cache_ttl_s, 3600);
+    num("token_cache_max_entries", s.token_cache_max_entries, 0, 10'000'000);
+}
+
+int env_int(const EnvLookup& env, const char* name, int min, int max, int fallback) {
+    const auto v = env(name);
+    if (!v) return fallback;
+    int value = 0;
+    const auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), value);
+    if (ec != std::errc{} || end != v->data() + v->size() || value < min || value > max) {
+        throw ConfigError(std::string("environment variable ") + name +
+                          ": must be an integer between " + std::to_string(min) + " and " +
+                          std::to_string(max));
+    }
+    return value;
+}
+
+}  // namespace
+
+ServerSettings load_settings(const std::optional<std::filesystem::path>& config_dir_arg,
+                             const EnvLookup& env) {
+    ServerSettings s;
+    if (config_dir_arg) {
+        s.config_dir = *config_dir_arg;
+    } else if (const auto dir = env("ROADSIDE_CONFIG_DIR")) {
+        s.config_dir = *dir;
+    }
+    apply_file(s, s.config_dir / "server.json");
+
+    if (const auto listen = env("ROADSIDE_LISTEN")) {
+        if (!parse_listen(*listen, s.listen_host, s.listen_port)) {
+            throw ConfigError("environment variable ROADSIDE_LISTEN: must be host:port, got \"" +
+                              *listen + "\"");
+        }
+    }
+    if (const auto url = env("ROADSIDE_DATABASE_URL")) s.database_url = *url;
+    if (const auto token = env("ROADSIDE_ADMIN_TOKEN")) s.admin_token = *token;
+    s.io_threads = env_int(env, "ROADSIDE_IO_THREADS", 1, 64, s.io_threads);
+    s.db_pool_size = env_int(env, "ROADSIDE_DB_POOL_SIZE", 1, 256, s.db_pool_size);
+
+    if (s.database_url.empty()) {
+        throw ConfigError("database_url: not set (ROADSIDE_DATABASE_URL or \"database_url\" in " +
+                          (s.config_dir / "server.json").string() + ")");
+    }
+    if (s.admin_token.size() < 16) {
+        throw ConfigError("admin_token: ROADSIDE_ADMIN_TOKEN must be set to at least 16 characters");
+    }
+    return s;
+}
+
+}  // namespace roadside::config

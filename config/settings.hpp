@@ -1,0 +1,56 @@
+#pragma once
+// Server settings: config/server.json, overridden by environment variables. Every limit the server
+// enforces is a named field here, with its unit in the name.
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace roadside::config {
+
+struct ServerSettings {
+    std::string listen_host = "127.0.0.1";
+    std::uint16_t listen_port = 8080;
+    std::string database_url;  // a libpq connection string (ROADSIDE_DATABASE_URL)
+    std::string admin_token;   // bootstrap admin bearer token (ROADSIDE_ADMIN_TOKEN)
+    std::filesystem::path config_dir = "config";
+
+    int io_threads = 1;
+
+    // HTTP limits.
+    std::size_t body_limit_bytes = 1024 * 1024;
+    std::size_t header_limit_bytes = 16 * 1024;
+    int max_connections = 4096;
+    std::chrono::seconds header_timeout_s{10};    // from first byte to the end of the headers
+    std::chrono::seconds idle_timeout_s{60};      // keep-alive connection waiting for a request
+    std::chrono::seconds request_timeout_s{15};   // body read + handling + response write
+    std::chrono::seconds shutdown_grace_s{10};
+
+    // Database.
+    int db_pool_size = 8;
+    int db_max_waiters = 1024;
+    std::chrono::milliseconds db_acquire_timeout_ms{3000};
+    std::chrono::milliseconds db_connect_timeout_ms{3000};
+    std::chrono::milliseconds db_statement_timeout_ms{5000};
+
+    // Authentication.
+    std::chrono::seconds token_cache_ttl_s{30};
+    std::size_t token_cache_max_entries = 10'000;
+};
+
+using EnvLookup = std::function<std::optional<std::string>(const char*)>;
+EnvLookup process_env();
+
+// Reads <config_dir>/server.json when it exists, then applies ROADSIDE_* variables:
+// ROADSIDE_CONFIG_DIR, ROADSIDE_LISTEN (host:port), ROADSIDE_DATABASE_URL, ROADSIDE_ADMIN_TOKEN,
+// ROADSIDE_IO_THREADS, ROADSIDE_DB_POOL_SIZE. Throws ConfigError naming the file or variable and
+// the field when a value is unusable or a required one (database URL, admin token) is missing.
+ServerSettings load_settings(const std::optional<std::filesystem::path>& config_dir_arg,
+                             const EnvLookup& env);
+
+// "host:port" or "[v6]:port".
+bool parse_listen(const std::string& text, std::string& host, std::uint16_t& port);
+
+}  // namespace roadside::config

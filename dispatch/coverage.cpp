@@ -1,0 +1,115 @@
+#include "dispatch/coverage.hpp"
+
+#include <algorithm>
+#include <cassert>
+
+#include "dispatch/plate.hpp"
+
+namespace roadside::dispatch {
+
+using core::Date;
+
+std::optional<std::int64_t> mileage_limit_km(const Contract& c, const config::Product& p) {
+    if (c.mileage_limit_km) return c.mileage_limit_km;
+    if (p.mileage.fixed_km) return p.mileage.fixed_km;
+    bool limited = c.corporate && p.mileage.corporate;
+    if (const auto digit = plate_class_digit(c.vehicle.plate)) {
+        limited = limited || std::find(p.mileage.plate_classes.begin(),
+                                       p.mileage.plate_classes.end(),
+                                       *digit) != p.mileage.plate_classes.end();
+    }
+    if (!limited || p.mileage.km_per_year == 0) return std::nullopt;
+    return p.mileage.km_per_year * c.term_months / 12;
+}
+
+CoverageTerms coverage_terms(const Contract& c, const config::Product& p) {
+    CoverageTerms t;
+    t.start_date = c.start_date;
+    t.end_date = core::period_last_day(c.start_date, c.term_months);
+    // 免責ゼロ特約 removes the waiting period, but only on plans that offer it.
+    const bool waived = c.zero_deductible && p.zero_deductible_option;
+    if (p.deductible_months > 0 && !waived) {
+        t.deductible_until = core::period_last_day(c.start_date, p.deductible_months);
+    }
+    t.mileage_limit_km = mileage_limit_km(c, p);
+    t.road_service = p.road_service;
+    return t;
+}
+
+namespace {
+
+constexpr const char* kClauseTerm = "ロードサービス規定 第3条(2); 保証期間 (民法第143条)";
+
+void check_contract(const Contract& c, const config::Product& p, const CallFacts& facts,
+                    const CoverageTerms& terms, Date day, std::vector<Reason>& out) {
+    if (c.cancelled_on && *c.cancelled_on <= day) {
+        out.push_back({ReasonCode::contract_cancelled, "ロードサービス規定 第3条(2) (解約)",
+                       "The contract was cancelled; no service from the cancellation date.",
+                       {{"cancelled_on", core::format_date(*c.cancelled_on)},
+                        {"cancel_reason", c.cancel_reason}}});
+    }
+    if (day < terms.start_date) {
+        out.push_back({ReasonCode::coverage_not_started, kClauseTerm,
+                       "The warranty has not started yet on the day of the call.",
+                       {{"start_date", core::format_date(terms.start_date)}}});
+    }
+    if (day > terms.end_date) {
+        out.push_back({ReasonCode::coverage_expired, kClauseTerm,
+                       "The warranty period ended before the day of the call.",
+                       {{"end_date", core::format_date(terms.end_date)}}});
+    }
+    if (terms.mileage_limit_km && facts.odometer_km && c.odometer_at_start_km) {
+        const std::int64_t driven_km = *facts.odometer_km - *c.odometer_at_start_km;
+        if (driven_km > *terms.mileage_limit_km) {
+            out.push_back({ReasonCode::mileage_limit_exceeded,
+                           "保証規定 第3条2 (所定走行距離); 買得典 走行距離制限",
+                           "The distance driven since the warranty started is over the limit.",
+                           {{"mileage_limit_km", *terms.mileage_limit_km},
+                            {"driven_km", driven_km},
+                            {"odometer_km", *facts.odometer_km},
+                            {"odometer_at_start_km", *c.odometer_at_start_km}}});
+        }
+    }
+    if (!p.road_service) {
+        out.push_back({ReasonCode::plan_excludes_road_service,
+                       "ロードサービス付帯プラン (買得典: プレミアム、ベーシック、レクサス、GTプランのみ)",
+                       "This plan does not include road service.",
+                       {{"product_id", p.id}}});
+    }
+    // Before the start date only coverage_not_started applies.
+    if (terms.deductible_until && day >= terms.start_date && day <= *terms.deductible_until) {
+        out.push_back({ReasonCode::in_deductible_period, "※免責期間中はサービス対象外です (免責期間)",
+                       "The call falls in the waiting period (免責期間) after the start date.",
+                       {{"deductible_until", core::format_date(*terms.deductible_until)},
+                        {"service_from", core::format_date(core::add_days(*terms.deductible_until, 1))}}});
+    }
+}
+
+}  // namespace
+
+CoverageVerdict check_coverage(const Contract& c, const config::Product& p, const CallFacts& facts) {
+    assert(c.product_id == p.id);
+    CoverageVerdict v;
+    v.terms = coverage_terms(c, p);
+    v.call_date = core::japan_date(facts.at);
+    check_contract(c, p, facts, v.terms, v.call_date, v.reasons);
+
+    // ロードサービス規定 第6条(4) 車検登録のない場合: the inspection must still be valid on the day.
+    if (v.call_date > c.vehicle.inspection_expiry) {
+        v.reasons.push_back({ReasonCode::inspection_expired, "ロードサービス規定 第6条(4)",
+                             "The vehicle inspection (車検) expired before the day of the call.",
+                             {{"inspection_expiry", core::format_date(c.vehicle.inspection_expiry)}}});
+    }
+    for (Reason& r : check_vehicle(c.vehicle)) v.reasons.push_back(std::move(r));
+    assert(std::is_sorted(v.reasons.begin(), v.reasons.end(),
+                          [](const Reason& a, const Reason& b) { return a.code < b.code; }));
+
+    v.eligible = v.reasons.empty();
+    v.distance_from_home_m = geo::distance_whole_m(c.home, facts.location);
+    v.remote_support_eligible =
+        v.distance_from_home_m >= std::int64_t{p.remote_support_min_km} * 1000;
+    v.free_tow_km = p.free_tow_km;
+    return v;
+}
+
+}  // namespace roadside::dispatch

@@ -1,0 +1,52 @@
+#pragma once
+// A vehicle as written on its 車検証, and the eligibility rules of ロードサービス規定 第5条.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/calendar.hpp"
+#include "dispatch/reason.hpp"
+
+namespace roadside::dispatch {
+
+// 車検証「自動車の種別」. small_special (小型特殊) is an addition to the API's list.
+enum class VehicleKind { ordinary, small, kei, large_special, small_special, two_wheel };
+// 車検証「用途」.
+enum class VehicleUse { passenger, cargo, bus, special };
+
+std::string_view to_string(VehicleKind k);
+std::string_view to_string(VehicleUse u);
+std::optional<VehicleKind> parse_vehicle_kind(std::string_view s);
+std::optional<VehicleUse> parse_vehicle_use(std::string_view s);
+
+struct Vehicle {
+    std::string plate;       // as written, e.g. "品川 300 あ 1234"
+    std::string chassis_no;  // 車台番号
+    int length_mm = 0;
+    int width_mm = 0;
+    std::optional<int> height_mm;
+    int gross_weight_kg = 0;  // 車両総重量
+    int seating_capacity = 0;  // 乗車定員
+    VehicleKind kind = VehicleKind::ordinary;
+    VehicleUse use = VehicleUse::passenger;
+    bool private_use = true;   // 自家用 (false: 事業用)
+    std::string body_shape;    // 車体の形状, e.g. 箱型, キャンピング車
+    core::Date inspection_expiry{};  // 有効期間の満了する日 (車検満了日)
+};
+
+// ロードサービス規定 第5条: size limits (inclusive).
+inline constexpr int kMaxLengthMm = 5500;
+inline constexpr int kMaxWidthMm = 1950;
+inline constexpr int kMaxGrossWeightKg = 3000;
+
+// True when the body shape is a camper (キャンピング車), the only 特種用途 body that is covered.
+bool is_camper(std::string_view body_shape);
+// True when the body shape is a two-wheeler (オートバイ, 側車付オートバイ, スクーター).
+bool is_two_wheel_shape(std::string_view body_shape);
+
+// The 第5条 verdict: vehicle_not_private_use, vehicle_type_not_covered, vehicle_too_long,
+// vehicle_too_wide, vehicle_too_heavy — in that order; empty when the vehicle is eligible.
+std::vector<Reason> check_vehicle(const Vehicle& v);
+
+}  // namespace roadside::dispatch
