@@ -87,6 +87,20 @@ void check_contract(const Contract& c, const config::Product& p, const CallFacts
 
 }  // namespace
 
+std::size_t select_contract(const std::vector<const Contract*>& candidates,
+                            const config::ProductCatalog& products, Date day) {
+    assert(!candidates.empty());
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+        const Contract& c = *candidates[i];
+        const config::Product* p = products.find(c.product_id);
+        if (p == nullptr) continue;
+        const CoverageTerms t = coverage_terms(c, *p);
+        const bool cancelled = c.cancelled_on && *c.cancelled_on <= day;
+        if (!cancelled && t.start_date <= day && day <= t.end_date) return i;
+    }
+    return 0;
+}
+
 CoverageVerdict check_coverage(const Contract& c, const config::Product& p, const CallFacts& facts) {
     assert(c.product_id == p.id);
     CoverageVerdict v;

@@ -44,6 +44,12 @@ struct CoverageVerdict {
     int free_tow_km = 0;
 };
 
+// Among the contracts registered on one plate (newest start first), the one a call on `day` is
+// about: the first whose term contains the day and that is not cancelled by then; otherwise the
+// first one. Precondition: !candidates.empty().
+std::size_t select_contract(const std::vector<const Contract*>& candidates,
+                            const config::ProductCatalog& products, core::Date day);
+
 // Precondition: c.product_id == p.id, geo::is_valid(facts.location) and geo::is_valid(c.home).
 CoverageVerdict check_coverage(const Contract& c, const config::Product& p, const CallFacts& facts);
 

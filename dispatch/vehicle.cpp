@@ -53,9 +53,10 @@ bool is_camper(std::string_view body_shape) {
 }
 
 bool is_two_wheel_shape(std::string_view body_shape) {
+    // normalize_identifier folds full-width digits, so "２輪" arrives here as "2輪".
     const std::string s = core::normalize_identifier(body_shape);
     return contains(s, "オートバイ") || contains(s, "スクーター") || contains(s, "二輪") ||
-           contains(s, "２輪");
+           contains(s, "2輪");
 }
 
 std::vector<Reason> check_vehicle(const Vehicle& v) {

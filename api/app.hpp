@@ -1,0 +1,28 @@
+#pragma once
+// What every request handler can reach: settings, products, the database pool, the token cache,
+// metrics and the clock. Built once in main.
+#include <functional>
+
+#include "api/auth.hpp"
+#include "api/metrics.hpp"
+#include "config/products.hpp"
+#include "config/settings.hpp"
+#include "core/calendar.hpp"
+#include "store/pg.hpp"
+
+namespace roadside::api {
+
+struct App {
+    config::ServerSettings settings;
+    config::ProductCatalog products;
+    store::Pool& pool;
+    Metrics& metrics;
+    TokenCache tokens;
+    std::function<core::Instant()> now = core::now_seconds;
+
+    App(config::ServerSettings s, config::ProductCatalog p, store::Pool& pool, Metrics& metrics)
+        : settings(std::move(s)), products(std::move(p)), pool(pool), metrics(metrics),
+          tokens(settings.token_cache_ttl_s, settings.token_cache_max_entries) {}
+};
+
+}  // namespace roadside::api

@@ -1,0 +1,103 @@
+#include "api/auth.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include <array>
+#include <stdexcept>
+
+namespace roadside::api {
+
+std::string_view to_string(Role r) {
+    switch (r) {
+        case Role::admin: return "admin";
+        case Role::agent: return "agent";
+        case Role::partner: return "partner";
+        case Role::customer: return "customer";
+    }
+    return "unknown";
+}
+
+std::optional<Role> parse_role(std::string_view s) {
+    for (Role r : {Role::admin, Role::agent, Role::partner, Role::customer}) {
+        if (to_string(r) == s) return r;
+    }
+    return std::nullopt;
+}
+
+std::string Principal::actor() const { return std::string(to_string(role)) + ":" + token_id; }
+
+std::string generate_token() {
+    std::array<unsigned char, 32> bytes{};
+    if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
+        throw std::runtime_error("the system random number generator failed");
+    }
+    static constexpr char kAlphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    std::string out = "rs_";
+    unsigned bits = 0;
+    int nbits = 0;
+    for (const unsigned char b : bytes) {
+        bits = (bits << 8) | b;
+        nbits += 8;
+        while (nbits >= 6) {
+            out.push_back(kAlphabet[(bits >> (nbits - 6)) & 0x3F]);
+            nbits -= 6;
+        }
+    }
+    if (nbits > 0) out.push_back(kAlphabet[(bits << (6 - nbits)) & 0x3F]);
+    return out;
+}
+
+std::string sha256_raw(std::string_view data) {
+    std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
+    unsigned int len = 0;
+    if (EVP_Digest(data.data(), data.size(), md.data(), &len, EVP_sha256(), nullptr) != 1) {
+        throw std::runtime_error("SHA-256 failed");
+    }
+    return std::string(reinterpret_cast<const char*>(md.data()), len);
+}
+
+std::string hash_token(std::string_view token) { return sha256_raw(token); }
+
+std::string sha256_hex(std::string_view data) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    for (const char c : sha256_raw(data)) {
+        out.push_back(kHex[static_cast<unsigned char>(c) >> 4]);
+        out.push_back(kHex[static_cast<unsigned char>(c) & 0xF]);
+    }
+    return out;
+}
+
+bool constant_time_equal(std::string_view a, std::string_view b) {
+    // Compare digests so that neither the content nor the length leaks through timing.
+    const std::string da = sha256_raw(a);
+    const std::string db = sha256_raw(b);
+    return CRYPTO_memcmp(da.data(), db.data(), da.size()) == 0;
+}
+
+std::optional<Principal> TokenCache::find(const std::string& hash) {
+    std::lock_guard lock(mutex_);
+    const auto it = entries_.find(hash);
+    if (it == entries_.end()) return std::nullopt;
+    if (it->second.expires < std::chrono::steady_clock::now()) {
+        entries_.erase(it);
+        return std::nullopt;
+    }
+    return it->second.principal;
+}
+
+void TokenCache::put(const std::string& hash, const Principal& p) {
+    if (max_entries_ == 0) return;
+    std::lock_guard lock(mutex_);
+    const auto now = std::chrono::steady_clock::now();
+    if (entries_.size() >= max_entries_) {
+        std::erase_if(entries_, [&](const auto& e) { return e.second.expires < now; });
+        if (entries_.size() >= max_entries_) entries_.clear();  // bounded, whatever happens
+    }
+    entries_[hash] = Entry{p, now + ttl_};
+}
+
+}  // namespace roadside::api

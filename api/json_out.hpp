@@ -1,0 +1,26 @@
+#pragma once
+// Domain values -> response JSON. The names are the API contract (spec/api.md).
+#include <nlohmann/json.hpp>
+
+#include "config/products.hpp"
+#include "dispatch/coverage.hpp"
+#include "store/contracts.hpp"
+#include "store/incidents.hpp"
+
+namespace roadside::api {
+
+nlohmann::json reason_json(const dispatch::Reason& r);
+nlohmann::json reasons_json(const std::vector<dispatch::Reason>& reasons);
+nlohmann::json terms_json(const dispatch::CoverageTerms& t);
+nlohmann::json vehicle_json(const dispatch::Vehicle& v);
+nlohmann::json product_json(const config::Product& p);
+nlohmann::json contract_json(const store::ContractRow& row, const config::Product& product);
+nlohmann::json latlon_json(const geo::LatLon& p);
+// The verdict of a coverage check, as the agent sees it and as it is stored with the incident.
+nlohmann::json verdict_json(const store::ContractRow& row, const config::Product& product,
+                            const dispatch::CoverageVerdict& v, core::Instant at);
+nlohmann::json event_json(const store::EventRow& e);
+// Kilometres from whole metres, exact to the metre: 403112 m -> 403.112.
+double km_from_m(std::int64_t metres);
+
+}  // namespace roadside::api

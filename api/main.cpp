@@ -1,0 +1,279 @@
+// roadside: the server and its command-line tools. main only wires the parts together.
+//
+//   roadside serve                 run the HTTP server (migrations are applied first)
+//   roadside migrate               apply the database migrations and exit
+//   roadside demo-data [N] [SEED]  load N demo contracts (default 300) unless loaded already
+//   roadside vehicle FILE.json [--date YYYY-MM-DD]
+//                                  read a 車検証閲覧アプリ export and print the vehicle and its
+//                                  ロードサービス規定 第5条 verdict
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "api/certificate_json.hpp"
+#include "api/demo.hpp"
+#include "api/errors.hpp"
+#include "api/json_out.hpp"
+#include "api/log.hpp"
+#include "api/routes.hpp"
+#include "api/server.hpp"
+#include "config/settings.hpp"
+#include "store/migrate.hpp"
+
+namespace asio = boost::asio;
+using namespace roadside;
+
+namespace {
+
+constexpr std::chrono::seconds kStartupDatabaseWait{60};
+constexpr std::chrono::milliseconds kStartupRetryDelay{500};
+constexpr int kDefaultDemoContracts = 300;
+constexpr std::uint64_t kDefaultDemoSeed = 20261123;
+
+store::PoolOptions pool_options(const config::ServerSettings& s) {
+    store::PoolOptions o;
+    o.connect.conninfo = s.database_url;
+    o.connect.connect_timeout = s.db_connect_timeout_ms;
+    o.connect.statement_timeout = s.db_statement_timeout_ms;
+    o.size = s.db_pool_size;
+    o.max_waiters = s.db_max_waiters;
+    o.acquire_timeout = s.db_acquire_timeout_ms;
+    return o;
+}
+
+// The database may still be starting (scripts start it just before the server): retry a while.
+asio::awaitable<store::Lease> connect_at_start(store::Pool& pool) {
+    const auto until = std::chrono::steady_clock::now() + kStartupDatabaseWait;
+    asio::steady_timer pause(co_await asio::this_coro::executor);
+    for (int attempt = 1;; ++attempt) {
+        std::string error;
+        try {
+            co_return co_await pool.acquire();
+        } catch (const store::DbUnavailable& e) {
+            error = e.what();
+        }
+        if (std::chrono::steady_clock::now() >= until) {
+            throw store::DbUnavailable("database not reachable at start: " + error);
+        }
+        if (attempt == 1) api::log_warn("waiting for the database: " + error);
+        pause.expires_after(kStartupRetryDelay);
+        co_await pause.async_wait(asio::use_awaitable);
+    }
+}
+
+asio::awaitable<void> migrate_now(store::Pool& pool) {
+    store::Lease lease = co_await connect_at_start(pool);
+    const store::MigrationReport r = co_await store::migrate(*lease);
+    for (const auto& name : r.applied) api::log_info("applied migration " + name);
+    api::log_info("database schema at version " + std::to_string(r.to_version));
+}
+
+struct ServeState {
+    api::Server* server;
+    asio::io_context* ioc;
+    store::Pool* pool;
+    std::chrono::seconds grace;
+    std::string url;
+    int exit_code = 0;
+};
+
+asio::awaitable<void> start_serving(ServeState& st) {
+    try {
+        co_await migrate_now(*st.pool);
+        const std::uint16_t port = st.server->start();
+        const auto& s = *st.server;
+        (void)s;
+        st.url = "http://" + st.url + ":" + std::to_string(port);
+        std::printf("roadside: listening on %s\n", st.url.c_str());
+        std::fflush(stdout);
+    } catch (const std::exception& e) {
+        api::log_error(std::string("cannot start: ") + e.what());
+        st.exit_code = 1;
+        st.ioc->stop();
+    }
+}
+
+asio::awaitable<void> stop_on_signal(ServeState& st, asio::signal_set& signals) {
+    const auto [ec, signal] = co_await signals.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (ec) co_return;
+    api::log_info("signal " + std::to_string(signal) + ": shutting down");
+    st.server->begin_shutdown();
+    co_await st.server->drained(st.grace);
+    if (st.server->open_connections() > 0) {
+        api::log_warn(std::to_string(st.server->open_connections()) +
+                      " connections still open after the grace period; closing");
+    }
+    st.ioc->stop();
+}
+
+config::ServerSettings settings_or_exit() {
+    try {
+        return config::load_settings(std::nullopt, config::process_env());
+    } catch (const config::ConfigError& e) {
+        std::fprintf(stderr, "roadside: configuration error: %s\n", e.what());
+        std::exit(2);
+    }
+}
+
+config::ProductCatalog products_or_exit(const config::ServerSettings& s) {
+    try {
+        return config::load_products(s.config_dir / "products");
+    } catch (const config::ConfigError& e) {
+        std::fprintf(stderr, "roadside: configuration error: %s\n", e.what());
+        std::exit(2);
+    }
+}
+
+int serve() {
+    const config::ServerSettings settings = settings_or_exit();
+    config::ProductCatalog products = products_or_exit(settings);
+    asio::io_context ioc(settings.io_threads);
+    store::Pool pool(ioc.get_executor(), pool_options(settings));
+    api::Metrics metrics;
+    api::App app(settings, std::move(products), pool, metrics);
+    api::Router router;
+    api::add_all_routes(router);
+    api::Server server(ioc, app, router);
+
+    ServeState st{&server, &ioc, &pool, settings.shutdown_grace_s, settings.listen_host};
+    asio::signal_set signals(ioc, SIGINT, SIGTERM);
+    asio::co_spawn(ioc, stop_on_signal(st, signals), asio::detached);
+    asio::co_spawn(ioc, start_serving(st), asio::detached);
+    api::log_info("roadside starting: " + std::to_string(app.products.all().size()) +
+                  " products, " + std::to_string(settings.io_threads) + " I/O threads, pool of " +
+                  std::to_string(settings.db_pool_size));
+
+    std::vector<std::thread> threads;
+    for (int i = 1; i < settings.io_threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
+    ioc.run();
+    for (auto& t : threads) t.join();
+    api::log_info("stopped");
+    return st.exit_code;
+}
+
+// Runs one coroutine to completion on a private io_context (command-line tools).
+template <class F>
+int run_tool(F make) {
+    asio::io_context ioc;
+    int code = 0;
+    asio::co_spawn(ioc, make(), [&](std::exception_ptr e) {
+        if (!e) return;
+        try {
+            std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+            std::fprintf(stderr, "roadside: %s\n", ex.what());
+            code = 1;
+        }
+    });
+    ioc.run();
+    return code;
+}
+
+int migrate() {
+    const config::ServerSettings settings = settings_or_exit();
+    return run_tool([&]() -> asio::awaitable<void> {
+        store::Pool pool(co_await asio::this_coro::executor, pool_options(settings));
+        co_await migrate_now(pool);
+    });
+}
+
+int demo_data(int count, std::uint64_t seed) {
+    const config::ServerSettings settings = settings_or_exit();
+    const config::ProductCatalog products = products_or_exit(settings);
+    return run_tool([&]() -> asio::awaitable<void> {
+        store::Pool pool(co_await asio::this_coro::executor, pool_options(settings));
+        co_await migrate_now(pool);
+        store::Lease lease = co_await pool.acquire();
+        const int n = co_await api::load_demo_data(
+            *lease, products, core::japan_date(core::now_seconds()), count, seed);
+        if (n == 0) {
+            std::printf("roadside: demo data already loaded\n");
+        } else {
+            std::printf("roadside: loaded %d demo contracts\n", n);
+        }
+    });
+}
+
+int vehicle(const std::string& file, std::optional<core::Date> on) {
+    std::ifstream in(file);
+    if (!in) {
+        std::fprintf(stderr, "roadside: cannot read %s\n", file.c_str());
+        return 2;
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    const nlohmann::json doc = nlohmann::json::parse(text.str(), nullptr, false);
+    if (doc.is_discarded()) {
+        std::fprintf(stderr, "roadside: %s is not valid JSON\n", file.c_str());
+        return 2;
+    }
+    try {
+        const dispatch::ImportedCertificate cert = api::read_certificate(doc, file);
+        const core::Date day = on.value_or(core::japan_date(core::now_seconds()));
+        const auto reasons = dispatch::check_vehicle(cert.vehicle);
+        nlohmann::json out = {
+            {"layout", cert.layout == dispatch::CertificateLayout::kei ? "kei" : "registered"},
+            {"vehicle", api::vehicle_json(cert.vehicle)},
+            {"registration_date", cert.registration_date
+                                      ? nlohmann::json(core::format_date(*cert.registration_date))
+                                      : nlohmann::json()},
+            {"use_base_address", cert.use_base_address},
+            {"car_name", cert.car_name},
+            {"model", cert.model},
+            {"article5",
+             {{"eligible", reasons.empty()}, {"reasons", api::reasons_json(reasons)}}},
+            {"inspection",
+             {{"on", core::format_date(day)},
+              {"valid", day <= cert.vehicle.inspection_expiry},
+              {"expiry", core::format_date(cert.vehicle.inspection_expiry)}}}};
+        std::cout << out.dump(2) << "\n";
+        return 0;
+    } catch (const api::ApiError& e) {
+        std::fprintf(stderr, "roadside: %s\n", e.what());
+        return 1;
+    }
+}
+
+int usage() {
+    std::fprintf(stderr,
+                 "usage: roadside serve | migrate | demo-data [COUNT] [SEED] | "
+                 "vehicle FILE.json [--date YYYY-MM-DD]\n"
+                 "configuration: config/server.json and ROADSIDE_DATABASE_URL, ROADSIDE_LISTEN,\n"
+                 "ROADSIDE_ADMIN_TOKEN, ROADSIDE_CONFIG_DIR (see README.md)\n");
+    return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty()) return usage();
+    const std::string& cmd = args[0];
+    if (cmd == "serve" && args.size() == 1) return serve();
+    if (cmd == "migrate" && args.size() == 1) return migrate();
+    if (cmd == "demo-data" && args.size() <= 3) {
+        const int count = args.size() > 1 ? std::atoi(args[1].c_str()) : kDefaultDemoContracts;
+        const std::uint64_t seed =
+            args.size() > 2 ? std::strtoull(args[2].c_str(), nullptr, 10) : kDefaultDemoSeed;
+        if (count <= 0 || count > 100'000) return usage();
+        return demo_data(count, seed);
+    }
+    if (cmd == "vehicle" && (args.size() == 2 || (args.size() == 4 && args[2] == "--date"))) {
+        std::optional<core::Date> on;
+        if (args.size() == 4) {
+            on = core::parse_date(args[3]);
+            if (!on) return usage();
+        }
+        return vehicle(args[1], on);
+    }
+    return usage();
+}

@@ -1,0 +1,84 @@
+#include "api/metrics.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+namespace roadside::api {
+
+void Metrics::observe(const std::string& route, const std::string& method, int status,
+                      std::chrono::nanoseconds elapsed) {
+    const double s = std::chrono::duration<double>(elapsed).count();
+    std::lock_guard lock(mutex_);
+    ++requests_[{route, method, status}];
+    Histogram& h = latency_[{route, method}];
+    for (std::size_t i = 0; i < kBucketsS.size(); ++i) {
+        if (s <= kBucketsS[i]) ++h.buckets[i];
+    }
+    ++h.count;
+    h.sum_s += s;
+}
+
+std::int64_t resident_memory_bytes() {
+    std::ifstream statm("/proc/self/statm");
+    std::int64_t size_pages = 0;
+    std::int64_t resident_pages = 0;
+    if (!(statm >> size_pages >> resident_pages)) return 0;
+    return resident_pages * sysconf(_SC_PAGESIZE);
+}
+
+std::string Metrics::render(const store::PoolStats& pool) const {
+    std::ostringstream out;
+    out << "# HELP roadside_http_requests_total HTTP requests by route, method and status.\n"
+        << "# TYPE roadside_http_requests_total counter\n";
+    std::lock_guard lock(mutex_);
+    for (const auto& [key, n] : requests_) {
+        const auto& [route, method, status] = key;
+        out << "roadside_http_requests_total{route=\"" << route << "\",method=\"" << method
+            << "\",status=\"" << status << "\"} " << n << "\n";
+    }
+    out << "# HELP roadside_http_request_duration_seconds Time from request read to response.\n"
+        << "# TYPE roadside_http_request_duration_seconds histogram\n";
+    for (const auto& [key, h] : latency_) {
+        const auto& [route, method] = key;
+        const std::string labels = "route=\"" + route + "\",method=\"" + method + "\"";
+        for (std::size_t i = 0; i < kBucketsS.size(); ++i) {
+            char le[32];
+            std::snprintf(le, sizeof le, "%g", kBucketsS[i]);
+            out << "roadside_http_request_duration_seconds_bucket{" << labels << ",le=\"" << le
+                << "\"} " << h.buckets[i] << "\n";
+        }
+        out << "roadside_http_request_duration_seconds_bucket{" << labels << ",le=\"+Inf\"} "
+            << h.count << "\n";
+        out << "roadside_http_request_duration_seconds_sum{" << labels << "} " << h.sum_s << "\n";
+        out << "roadside_http_request_duration_seconds_count{" << labels << "} " << h.count
+            << "\n";
+    }
+    out << "# TYPE roadside_http_connections_open gauge\n"
+        << "roadside_http_connections_open " << connections_open.load() << "\n"
+        << "# TYPE roadside_http_connections_total counter\n"
+        << "roadside_http_connections_total " << connections_total.load() << "\n"
+        << "# TYPE roadside_http_connections_rejected_total counter\n"
+        << "roadside_http_connections_rejected_total " << connections_rejected.load() << "\n"
+        << "# TYPE roadside_db_pool_connections gauge\n"
+        << "roadside_db_pool_connections " << pool.size << "\n"
+        << "# TYPE roadside_db_pool_idle gauge\n"
+        << "roadside_db_pool_idle " << pool.idle << "\n"
+        << "# TYPE roadside_db_pool_waiters gauge\n"
+        << "roadside_db_pool_waiters " << pool.waiters << "\n"
+        << "# TYPE roadside_db_acquired_total counter\n"
+        << "roadside_db_acquired_total " << pool.acquired_total << "\n"
+        << "# TYPE roadside_db_unavailable_total counter\n"
+        << "roadside_db_unavailable_total " << pool.unavailable_total << "\n"
+        << "# TYPE roadside_db_connects_total counter\n"
+        << "roadside_db_connects_total " << pool.connects_total << "\n"
+        << "# TYPE roadside_db_connect_failures_total counter\n"
+        << "roadside_db_connect_failures_total " << pool.connect_failures_total << "\n"
+        << "# TYPE roadside_process_resident_memory_bytes gauge\n"
+        << "roadside_process_resident_memory_bytes " << resident_memory_bytes() << "\n";
+    return out.str();
+}
+
+}  // namespace roadside::api

@@ -1,0 +1,45 @@
+#pragma once
+// Counters and latency histograms, rendered in the Prometheus text format at GET /metrics.
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <tuple>
+
+#include "store/pg.hpp"
+
+namespace roadside::api {
+
+class Metrics {
+public:
+    static constexpr std::array<double, 13> kBucketsS = {0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                         0.05,  0.1,    0.25,  0.5,  1.0,
+                                                         2.5,   5.0,    10.0};
+
+    // `route` is the route pattern (bounded cardinality), never the raw path.
+    void observe(const std::string& route, const std::string& method, int status,
+                 std::chrono::nanoseconds elapsed);
+    std::string render(const store::PoolStats& pool) const;
+
+    std::atomic<std::int64_t> connections_open{0};
+    std::atomic<std::uint64_t> connections_total{0};
+    std::atomic<std::uint64_t> connections_rejected{0};
+
+private:
+    struct Histogram {
+        std::array<std::uint64_t, kBucketsS.size()> buckets{};
+        std::uint64_t count = 0;
+        double sum_s = 0;
+    };
+    mutable std::mutex mutex_;
+    std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;
+    std::map<std::pair<std::string, std::string>, Histogram> latency_;
+};
+
+// Resident set size of this process in bytes (/proc/self/statm), 0 if unknown.
+std::int64_t resident_memory_bytes();
+
+}  // namespace roadside::api

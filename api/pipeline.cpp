@@ -1,0 +1,295 @@
+#include "api/pipeline.hpp"
+
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/field.hpp>
+#include <boost/system/system_error.hpp>
+#include <chrono>
+
+#include "api/errors.hpp"
+#include "api/log.hpp"
+#include "store/idempotency.hpp"
+#include "store/tokens.hpp"
+
+namespace roadside::api {
+
+using boost::asio::awaitable;
+
+Reply Reply::json(int status, const nlohmann::json& body) {
+    Reply r;
+    r.status = status;
+    r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return r;
+}
+
+namespace {
+
+constexpr std::size_t kMaxTokenChars = 512;
+constexpr std::size_t kMaxIdempotencyKeyChars = 255;
+constexpr std::size_t kMaxTargetChars = 2048;
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+std::string percent_decode(std::string_view s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '+') {
+            out.push_back(' ');
+        } else if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 &&
+                   hex_value(s[i + 2]) >= 0) {
+            out.push_back(static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
+            i += 2;
+        } else {
+            out.push_back(s[i]);
+        }
+    }
+    return out;
+}
+
+void split_target(std::string_view target, std::string& path,
+                  std::map<std::string, std::string>& query) {
+    if (target.empty() || target.front() != '/' || target.size() > kMaxTargetChars) {
+        throw ApiError(400, "bad_request", "the request target must be a path");
+    }
+    const auto q = target.find('?');
+    path = std::string(target.substr(0, q));
+    if (q == std::string_view::npos) return;
+    std::string_view rest = target.substr(q + 1);
+    while (!rest.empty()) {
+        const auto amp = rest.find('&');
+        const std::string_view pair = rest.substr(0, amp);
+        const auto eq = pair.find('=');
+        const std::string key = percent_decode(pair.substr(0, eq));
+        const std::string value =
+            eq == std::string_view::npos ? "" : percent_decode(pair.substr(eq + 1));
+        if (!key.empty()) query[key] = value;
+        if (amp == std::string_view::npos) break;
+        rest.remove_prefix(amp + 1);
+    }
+}
+
+awaitable<Principal> authenticate(RequestContext& ctx) {
+    const auto header = ctx.req[http::field::authorization];
+    constexpr std::string_view kScheme = "bearer ";
+    if (header.size() <= kScheme.size()) {
+        throw ApiError(401, "unauthorized", "an Authorization: Bearer <token> header is required");
+    }
+    std::string scheme(header.substr(0, kScheme.size()));
+    for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string_view token = header.substr(kScheme.size());
+    while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+    if (scheme != kScheme || token.empty() || token.size() > kMaxTokenChars) {
+        throw ApiError(401, "unauthorized", "an Authorization: Bearer <token> header is required");
+    }
+    if (constant_time_equal(token, ctx.app.settings.admin_token)) {
+        co_return Principal{"bootstrap-admin", Role::admin, std::nullopt, std::nullopt,
+                            "ROADSIDE_ADMIN_TOKEN"};
+    }
+    const std::string hash = hash_token(token);
+    if (auto cached = ctx.app.tokens.find(hash)) co_return *cached;
+    store::Connection* db = co_await ctx.db();
+    const auto row = co_await store::find_token(*db, hash);
+    if (!row) throw ApiError(401, "unauthorized", "the bearer token is not valid");
+    Principal p{row->id, parse_role(row->role).value_or(Role::customer), row->partner_id,
+                row->contract_id, row->label};
+    ctx.app.tokens.put(hash, p);
+    co_return p;
+}
+
+void authorize(const Route& route, const Principal& p) {
+    for (const Role r : route.roles) {
+        if (r == p.role) return;
+    }
+    nlohmann::json allowed = nlohmann::json::array();
+    for (const Role r : route.roles) allowed.push_back(to_string(r));
+    throw ApiError(403, "forbidden",
+                   "the role \"" + std::string(to_string(p.role)) + "\" may not do this",
+                   {{"role", to_string(p.role)}, {"allowed_roles", allowed}});
+}
+
+// The body is parsed as JSON whatever the declared type (curl -d says form-urlencoded); a body
+// that is not JSON is a 400. Only multipart bodies, which can never be JSON, are refused here.
+void check_content_type(const Request& req) {
+    std::string lower(req[http::field::content_type]);
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower.starts_with("multipart/")) {
+        throw ApiError(415, "unsupported_media_type", "the request body must be application/json",
+                       {{"content_type", std::string(req[http::field::content_type])}});
+    }
+}
+
+awaitable<Reply> run_idempotent(RequestContext& ctx, const Route& route, std::string_view key) {
+    if (key.empty() || key.size() > kMaxIdempotencyKeyChars ||
+        std::any_of(key.begin(), key.end(), [](char c) { return c < 0x21 || c > 0x7E; })) {
+        throw ApiError(400, "invalid_idempotency_key",
+                       "Idempotency-Key must be 1 to 255 visible ASCII characters");
+    }
+    const std::string method(ctx.req.method_string());
+    const std::string target(ctx.req.target());
+    const std::string hash = sha256_raw(method + " " + target + "\n" + ctx.req.body());
+    store::Connection* db = co_await ctx.tx();
+    const std::string& principal = ctx.principal.token_id;
+    if (!co_await store::claim_idempotency_key(*db, principal, key, method, target, hash)) {
+        const auto rec = co_await store::find_idempotency_key(*db, principal, key);
+        co_await ctx.finish(false);
+        if (!rec || rec->request_hash != hash || rec->method != method || rec->path != target) {
+            throw ApiError(409, "idempotency_key_reused",
+                           "this Idempotency-Key was already used for a different request");
+        }
+        if (!rec->status) {
+            throw ApiError(409, "idempotency_key_in_progress",
+                           "a request with this Idempotency-Key is still being processed");
+        }
+        Reply replay{*rec->status, rec->body, rec->content_type, {}, std::nullopt};
+        replay.headers.emplace_back("Idempotent-Replayed", "true");
+        co_return replay;
+    }
+    Reply reply = co_await route.handler(ctx);
+    if (reply.status < 300) {
+        co_await store::complete_idempotency_key(*db, principal, key, reply.status,
+                                                 reply.content_type,
+                                                 reply.replay_body.value_or(reply.body));
+    }
+    co_return reply;
+}
+
+Reply error_reply(const std::exception_ptr& error, const std::string& where) {
+    auto reply = [](int status, std::string_view code, std::string_view message,
+                    const nlohmann::json& details = nlohmann::json::object()) {
+        Reply r;
+        r.status = status;
+        r.body = error_body(code, message, details);
+        return r;
+    };
+    try {
+        std::rethrow_exception(error);
+    } catch (const ApiError& e) {
+        Reply r = reply(e.status(), e.code(), e.what(), e.details());
+        if (e.status() == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"roadside\"");
+        return r;
+    } catch (const store::PoolExhausted& e) {
+        log_warn(where + ": " + e.what());
+        Reply r = reply(503, "overloaded", "the server is busy; retry shortly");
+        r.headers.emplace_back("Retry-After", "1");
+        return r;
+    } catch (const store::DbUnavailable& e) {
+        log_warn(where + ": database unavailable: " + e.what());
+        Reply r = reply(503, "database_unavailable", "the database is unavailable; retry shortly");
+        r.headers.emplace_back("Retry-After", "1");
+        return r;
+    } catch (const store::DbError& e) {
+        if (e.sqlstate() == "40001" || e.sqlstate() == "40P01") {
+            Reply r = reply(503, "database_busy", "a concurrent update interfered; retry");
+            r.headers.emplace_back("Retry-After", "1");
+            return r;
+        }
+        log_error(where + ": database error " + e.sqlstate() + ": " + e.what());
+        return reply(500, "internal_error", "an internal error occurred");
+    } catch (const boost::system::system_error& e) {
+        if (e.code() == boost::asio::error::operation_aborted) {
+            return reply(503, "request_timeout", "the request took too long");
+        }
+        log_error(where + ": " + e.what());
+        return reply(500, "internal_error", "an internal error occurred");
+    } catch (const std::exception& e) {
+        log_error(where + ": " + e.what());
+        return reply(500, "internal_error", "an internal error occurred");
+    }
+}
+
+awaitable<Reply> run(App& app, const Router& router, const Request& req, std::string& route_label,
+                     const std::string& remote) {
+    std::string path;
+    std::map<std::string, std::string> query;
+    split_target(req.target(), path, query);
+    RouteMatch m = router.match(req.method(), path);
+    if (!m.route) {
+        if (m.allowed.empty()) {
+            throw ApiError(404, "route_not_found", "no such endpoint", {{"path", path}});
+        }
+        std::string allow;
+        for (const auto v : m.allowed) {
+            if (!allow.empty()) allow += ", ";
+            allow += std::string(http::to_string(v));
+        }
+        Reply r;
+        r.status = 405;
+        r.body = error_body("method_not_allowed", "this endpoint does not accept this method",
+                            {{"allow", allow}});
+        r.headers.emplace_back("Allow", allow);
+        co_return r;
+    }
+    route_label = m.route->pattern;
+    RequestContext ctx(app, req, path, std::move(query));
+    ctx.params = std::move(m.params);
+    ctx.remote = remote;
+    std::exception_ptr failure;
+    try {
+        if (!m.route->public_route) {
+            ctx.principal = co_await authenticate(ctx);
+            authorize(*m.route, ctx.principal);
+        }
+        if (req.method() == http::verb::post) check_content_type(req);
+        Reply reply;
+        const auto key = req["Idempotency-Key"];
+        if (req.method() == http::verb::post && !key.empty()) {
+            reply = co_await run_idempotent(ctx, *m.route, key);
+        } else {
+            reply = co_await m.route->handler(ctx);
+        }
+        co_await ctx.finish(reply.status < 300);
+        co_return reply;
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    // The transaction, if any, is abandoned: the pool rolls it back before reusing the
+    // connection.
+    ctx.abandon();
+    std::rethrow_exception(failure);
+}
+
+Response to_response(const Reply& reply, unsigned version, bool keep_alive) {
+    Response res{static_cast<http::status>(reply.status), version};
+    res.set(http::field::server, "roadside");
+    res.set(http::field::cache_control, "no-store");
+    if (!reply.body.empty() || reply.status != 204) {
+        res.set(http::field::content_type, reply.content_type);
+        res.body() = reply.body;
+    }
+    for (const auto& [name, value] : reply.headers) res.set(name, value);
+    res.keep_alive(keep_alive);
+    res.prepare_payload();
+    return res;
+}
+
+}  // namespace
+
+Response error_response(int status, std::string_view code, std::string_view message,
+                        unsigned version, bool keep_alive) {
+    Reply r;
+    r.status = status;
+    r.body = error_body(code, message);
+    return to_response(r, version, keep_alive);
+}
+
+awaitable<Response> handle_request(App& app, const Router& router, const Request& req,
+                                   const std::string& remote) {
+    const auto started = std::chrono::steady_clock::now();
+    std::string route_label = "unmatched";
+    Reply reply;
+    try {
+        reply = co_await run(app, router, req, route_label, remote);
+    } catch (...) {
+        reply = error_reply(std::current_exception(),
+                            std::string(req.method_string()) + " " + std::string(req.target()));
+    }
+    app.metrics.observe(route_label, std::string(req.method_string()), reply.status,
+                        std::chrono::steady_clock::now() - started);
+    co_return to_response(reply, req.version(), req.keep_alive());
+}
+
+}  // namespace roadside::api

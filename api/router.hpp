@@ -1,0 +1,44 @@
+#pragma once
+// Routes: method + path pattern ("/v1/contracts/{id}") -> handler, with the roles allowed.
+#include <boost/asio/awaitable.hpp>
+#include <functional>
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+#include "api/auth.hpp"
+#include "api/context.hpp"
+#include "api/http.hpp"
+
+namespace roadside::api {
+
+using Handler = std::function<boost::asio::awaitable<Reply>(RequestContext&)>;
+
+struct Route {
+    http::verb method;
+    std::string pattern;
+    std::vector<std::string> segments;
+    bool public_route = false;  // no token needed (/healthz, /metrics)
+    std::vector<Role> roles;    // who may call it
+    Handler handler;
+};
+
+struct RouteMatch {
+    const Route* route = nullptr;
+    std::map<std::string, std::string, std::less<>> params;
+    std::vector<http::verb> allowed;  // when the path exists with other methods (405)
+};
+
+class Router {
+public:
+    void add(http::verb method, std::string pattern, std::initializer_list<Role> roles,
+             Handler handler);
+    void add_public(http::verb method, std::string pattern, Handler handler);
+    RouteMatch match(http::verb method, std::string_view path) const;
+    const std::vector<Route>& routes() const { return routes_; }
+
+private:
+    std::vector<Route> routes_;
+};
+
+}  // namespace roadside::api

@@ -1,0 +1,19 @@
+#pragma once
+#include "api/router.hpp"
+
+namespace roadside::api {
+
+// Every endpoint of spec/api.md that exists so far, one function per group of routes.
+void add_system_routes(Router& r);     // /healthz, /metrics, /v1/products
+void add_token_routes(Router& r);      // /v1/tokens
+void add_contract_routes(Router& r);   // /v1/contracts
+void add_call_routes(Router& r);       // /v1/coverage/check, /v1/calls, /v1/incidents
+
+inline void add_all_routes(Router& r) {
+    add_system_routes(r);
+    add_token_routes(r);
+    add_contract_routes(r);
+    add_call_routes(r);
+}
+
+}  // namespace roadside::api

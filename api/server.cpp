@@ -1,0 +1,238 @@
+#include "api/server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include "api/log.hpp"
+#include "api/pipeline.hpp"
+
+namespace roadside::api {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using namespace asio::experimental::awaitable_operators;
+using asio::awaitable;
+using asio::use_awaitable;
+using tcp = asio::ip::tcp;
+
+namespace {
+// A connection that read a large request keeps at most this much buffer while idle.
+constexpr std::size_t kIdleBufferBytes = 16 * 1024;
+constexpr int kListenBacklog = 1024;
+constexpr std::chrono::seconds kErrorWriteTimeout{5};
+constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
+constexpr std::chrono::milliseconds kDrainPoll{20};
+}  // namespace
+
+struct Server::Session {
+    explicit Session(tcp::socket socket)
+        : stream(std::move(socket)), idle_timer(stream.get_executor()) {}
+    beast::tcp_stream stream;
+    asio::steady_timer idle_timer;
+    beast::flat_buffer buffer;
+    bool idle = false;  // touched only on the session's strand
+    std::string remote;
+};
+
+Server::Server(asio::io_context& ioc, App& app, const Router& router)
+    : ioc_(ioc), app_(app), router_(router), accept_strand_(asio::make_strand(ioc)),
+      acceptor_(accept_strand_) {}
+
+std::uint16_t Server::start() {
+    const auto address = asio::ip::make_address(app_.settings.listen_host);
+    const tcp::endpoint endpoint(address, app_.settings.listen_port);
+    acceptor_.open(endpoint.protocol());
+    acceptor_.set_option(asio::socket_base::reuse_address(true));
+    acceptor_.bind(endpoint);
+    acceptor_.listen(kListenBacklog);
+    asio::co_spawn(accept_strand_, accept_loop(), asio::detached);
+    return acceptor_.local_endpoint().port();
+}
+
+awaitable<void> Server::accept_loop() {
+    for (;;) {
+        auto [ec, socket] =
+            co_await acceptor_.async_accept(asio::make_strand(ioc_), asio::as_tuple(use_awaitable));
+        if (stopping_) co_return;
+        if (ec) {
+            if (ec == asio::error::operation_aborted) co_return;
+            // Out of file descriptors and the like: wait a little rather than spin.
+            log_warn("accept failed: " + ec.message());
+            asio::steady_timer pause(accept_strand_, kAcceptRetryDelay);
+            co_await pause.async_wait(asio::as_tuple(use_awaitable));
+            continue;
+        }
+        if (app_.metrics.connections_open.load() >= app_.settings.max_connections) {
+            ++app_.metrics.connections_rejected;
+            boost::system::error_code ignored;
+            socket.close(ignored);
+            continue;
+        }
+        boost::system::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
+        auto session = std::make_shared<Session>(std::move(socket));
+        const auto peer = session->stream.socket().remote_endpoint(ignored);
+        session->remote = peer.address().to_string();
+        ++app_.metrics.connections_open;
+        ++app_.metrics.connections_total;
+        {
+            std::lock_guard lock(sessions_mutex_);
+            sessions_.insert(session);
+        }
+        asio::co_spawn(session->stream.get_executor(), run_session(session), asio::detached);
+    }
+}
+
+awaitable<bool> Server::wait_for_request(Session& s) {
+    if (s.buffer.size() > 0) co_return true;  // the next request is already here (pipelining)
+    if (stopping_) co_return false;
+    s.idle = true;
+    s.idle_timer.expires_after(app_.settings.idle_timeout_s);
+    const auto outcome =
+        co_await (s.stream.socket().async_wait(tcp::socket::wait_read, asio::as_tuple(use_awaitable)) ||
+                  s.idle_timer.async_wait(asio::as_tuple(use_awaitable)));
+    s.idle = false;
+    if (outcome.index() != 0 || stopping_) co_return false;  // idle too long, or shutting down
+    const auto [ec] = std::get<0>(outcome);
+    co_return !ec;
+}
+
+namespace {
+
+bool is_parse_error(const boost::system::error_code& ec) {
+    return ec.category() == beast::http::make_error_code(beast::http::error::bad_method).category();
+}
+
+awaitable<void> write_error(beast::tcp_stream& stream, int status, std::string_view code,
+                            std::string_view message) {
+    auto res = error_response(status, code, message, 11, false);
+    stream.expires_after(kErrorWriteTimeout);
+    co_await beast::http::async_write(stream, res, asio::as_tuple(use_awaitable));
+}
+
+// The response for a request that could not be read; nullopt when the peer is simply gone.
+awaitable<bool> answer_read_error(beast::tcp_stream& stream, const boost::system::error_code& ec,
+                                  std::size_t body_limit) {
+    using he = beast::http::error;
+    if (ec == he::body_limit) {
+        co_await write_error(stream, 413, "body_too_large",
+                             "the request body is larger than " + std::to_string(body_limit) +
+                                 " bytes");
+        co_return true;
+    }
+    if (ec == he::header_limit) {
+        co_await write_error(stream, 431, "headers_too_large", "the request headers are too large");
+        co_return true;
+    }
+    if (ec == beast::error::timeout) {
+        co_await write_error(stream, 408, "request_timeout", "the request was not received in time");
+        co_return true;
+    }
+    if (is_parse_error(ec) && ec != he::end_of_stream && ec != he::partial_message) {
+        co_await write_error(stream, 400, "bad_request", "the request is not valid HTTP/1.1");
+        co_return true;
+    }
+    co_return false;
+}
+
+}  // namespace
+
+awaitable<void> Server::run_session(std::shared_ptr<Session> s) {
+    const auto& settings = app_.settings;
+    namespace http = beast::http;
+    try {
+        for (;;) {
+            if (!co_await wait_for_request(*s)) break;
+            http::request_parser<http::string_body> parser;
+            parser.header_limit(static_cast<std::uint32_t>(settings.header_limit_bytes));
+            parser.body_limit(settings.body_limit_bytes);
+
+            s->stream.expires_after(settings.header_timeout_s);
+            auto [hec, hn] = co_await http::async_read_header(s->stream, s->buffer, parser,
+                                                              asio::as_tuple(use_awaitable));
+            if (hec) {
+                co_await answer_read_error(s->stream, hec, settings.body_limit_bytes);
+                break;
+            }
+            if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
+                http::response<http::empty_body> go_on{http::status::continue_, 11};
+                s->stream.expires_after(settings.request_timeout_s);
+                auto [cec, cn] =
+                    co_await http::async_write(s->stream, go_on, asio::as_tuple(use_awaitable));
+                if (cec) break;
+            }
+            s->stream.expires_after(settings.request_timeout_s);
+            if (!parser.is_done()) {
+                auto [bec, bn] = co_await http::async_read(s->stream, s->buffer, parser,
+                                                           asio::as_tuple(use_awaitable));
+                if (bec) {
+                    co_await answer_read_error(s->stream, bec, settings.body_limit_bytes);
+                    break;
+                }
+            }
+            Request req = parser.release();
+
+            asio::steady_timer deadline(s->stream.get_executor(), settings.request_timeout_s);
+            auto outcome = co_await (handle_request(app_, router_, req, s->remote) ||
+                                     deadline.async_wait(asio::as_tuple(use_awaitable)));
+            Response res = outcome.index() == 0
+                               ? std::move(std::get<0>(outcome))
+                               : error_response(503, "request_timeout",
+                                                "the request took too long", req.version(), false);
+            if (stopping_) res.keep_alive(false);
+
+            s->stream.expires_after(settings.request_timeout_s);
+            auto [wec, wn] = co_await http::async_write(s->stream, res, asio::as_tuple(use_awaitable));
+            if (wec || !res.keep_alive()) break;
+            if (s->buffer.size() == 0 && s->buffer.capacity() > kIdleBufferBytes) {
+                s->buffer.shrink_to_fit();
+            }
+        }
+    } catch (const std::exception& e) {
+        log_error(std::string("connection ended by an error: ") + e.what());
+    }
+    boost::system::error_code ignored;
+    s->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    s->stream.socket().close(ignored);
+    --app_.metrics.connections_open;
+    std::lock_guard lock(sessions_mutex_);
+    sessions_.erase(s);
+}
+
+void Server::begin_shutdown() {
+    stopping_ = true;
+    asio::post(accept_strand_, [this] {
+        boost::system::error_code ignored;
+        acceptor_.close(ignored);
+    });
+    std::lock_guard lock(sessions_mutex_);
+    for (const auto& s : sessions_) {
+        asio::post(s->stream.get_executor(), [s] {
+            if (s->idle) s->idle_timer.cancel();
+        });
+    }
+}
+
+awaitable<void> Server::drained(std::chrono::seconds grace) {
+    const auto until = std::chrono::steady_clock::now() + grace;
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    while (open_connections() > 0 && std::chrono::steady_clock::now() < until) {
+        timer.expires_after(kDrainPoll);
+        co_await timer.async_wait(asio::as_tuple(use_awaitable));
+    }
+}
+
+}  // namespace roadside::api

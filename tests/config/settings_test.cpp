@@ -1,0 +1,310 @@
+// Server settings (config/settings.hpp): <config_dir>/server.json, then ROADSIDE_* variables.
+// Unusable values stop the server at start with a ConfigError that names the field or variable.
+// The environment is a fake lookup and every config directory is a fresh temporary one.
+#include "config/settings.hpp"
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+
+#include "config/products.hpp"
+
+namespace roadside::config {
+namespace {
+
+namespace fs = std::filesystem;
+using Env = std::map<std::string, std::string>;
+
+class TempDir {
+  public:
+    TempDir() {
+        static std::atomic<int> counter{0};
+        path_ =
+            fs::temp_directory_path() / ("roadside-settings-test-" + std::to_string(::getpid()) +
+                                         "-" + std::to_string(counter++));
+        fs::remove_all(path_);
+        fs::create_directories(path_);
+    }
+    ~TempDir() {
+        std::error_code ec;
+        fs::remove_all(path_, ec);
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+
+    const fs::path& path() const { return path_; }
+    void write_server_json(const std::string& text) const {
+        std::ofstream(path_ / "server.json") << text;
+    }
+
+  private:
+    fs::path path_;
+};
+
+EnvLookup fake_env(Env vars) {
+    return [vars = std::move(vars)](const char* name) -> std::optional<std::string> {
+        const auto it = vars.find(name);
+        if (it == vars.end()) return std::nullopt;
+        return it->second;
+    };
+}
+
+// The two values that have no default.
+Env required_env() {
+    return {{"ROADSIDE_DATABASE_URL", "postgresql://roadside@localhost/roadside"},
+            {"ROADSIDE_ADMIN_TOKEN", "0123456789abcdef"}};
+}
+
+Env with(Env base, const Env& extra) {
+    for (const auto& [k, v] : extra) base[k] = v;
+    return base;
+}
+
+TEST(LoadSettings, DefaultsWithoutAFile) {
+    const TempDir dir;
+    const ServerSettings s = load_settings(dir.path(), fake_env(required_env()));
+    EXPECT_EQ(s.listen_host, "127.0.0.1");
+    EXPECT_EQ(s.listen_port, 8080);
+    EXPECT_EQ(s.config_dir, dir.path());
+    EXPECT_EQ(s.database_url, "postgresql://roadside@localhost/roadside");
+    EXPECT_EQ(s.admin_token, "0123456789abcdef");
+    EXPECT_EQ(s.io_threads, 1);
+    EXPECT_EQ(s.db_pool_size, 8);
+    EXPECT_EQ(s.body_limit_bytes, 1024u * 1024u);
+}
+
+TEST(LoadSettings, FileValuesAreRead) {
+    const TempDir dir;
+    dir.write_server_json(R"({"listen": "0.0.0.0:9090", "io_threads": 4, "db_pool_size": 16,
+        "body_limit_bytes": 2048, "header_timeout_s": 5, "db_acquire_timeout_ms": 250,
+        "token_cache_max_entries": 0, "database_url": "postgresql://file/db",
+        "admin_token": "from-the-file-0123456789"})");
+    const ServerSettings s = load_settings(dir.path(), fake_env({}));
+    EXPECT_EQ(s.listen_host, "0.0.0.0");
+    EXPECT_EQ(s.listen_port, 9090);
+    EXPECT_EQ(s.io_threads, 4);
+    EXPECT_EQ(s.db_pool_size, 16);
+    EXPECT_EQ(s.body_limit_bytes, 2048u);
+    EXPECT_EQ(s.header_timeout_s, std::chrono::seconds{5});
+    EXPECT_EQ(s.db_acquire_timeout_ms, std::chrono::milliseconds{250});
+    EXPECT_EQ(s.token_cache_max_entries, 0u);
+    EXPECT_EQ(s.database_url, "postgresql://file/db");
+    EXPECT_EQ(s.admin_token, "from-the-file-0123456789");
+}
+
+TEST(LoadSettings, EnvironmentOverridesTheFile) {
+    const TempDir dir;
+    dir.write_server_json(R"({"listen": "0.0.0.0:9090", "io_threads": 4, "db_pool_size": 16,
+        "database_url": "postgresql://file/db", "admin_token": "from-the-file-0123456789"})");
+    const ServerSettings s =
+        load_settings(dir.path(), fake_env({{"ROADSIDE_LISTEN", "[::1]:7070"},
+                                            {"ROADSIDE_IO_THREADS", "2"},
+                                            {"ROADSIDE_DB_POOL_SIZE", "3"},
+                                            {"ROADSIDE_DATABASE_URL", "postgresql://env/db"},
+                                            {"ROADSIDE_ADMIN_TOKEN", "from-the-environment"}}));
+    EXPECT_EQ(s.listen_host, "::1");
+    EXPECT_EQ(s.listen_port, 7070);
+    EXPECT_EQ(s.io_threads, 2);
+    EXPECT_EQ(s.db_pool_size, 3);
+    EXPECT_EQ(s.database_url, "postgresql://env/db");
+    EXPECT_EQ(s.admin_token, "from-the-environment");
+}
+
+TEST(LoadSettings, ConfigDirFromArgumentThenEnvironment) {
+    const TempDir from_env;
+    from_env.write_server_json(R"({"io_threads": 5})");
+    const TempDir from_arg;
+    from_arg.write_server_json(R"({"io_threads": 7})");
+    const Env env = with(required_env(), {{"ROADSIDE_CONFIG_DIR", from_env.path().string()}});
+
+    const ServerSettings by_env = load_settings(std::nullopt, fake_env(env));
+    EXPECT_EQ(by_env.config_dir, from_env.path());
+    EXPECT_EQ(by_env.io_threads, 5);
+
+    const ServerSettings by_arg = load_settings(from_arg.path(), fake_env(env));
+    EXPECT_EQ(by_arg.config_dir, from_arg.path());
+    EXPECT_EQ(by_arg.io_threads, 7);
+}
+
+TEST(LoadSettings, RepositoryServerJsonLoads) {
+    const char* src = std::getenv("ROADSIDE_SOURCE_DIR");
+    const fs::path config_dir =
+        src != nullptr ? fs::path(src) / "config"
+                       : fs::path(__FILE__).parent_path().parent_path().parent_path() / "config";
+    const ServerSettings s = load_settings(config_dir, fake_env(required_env()));
+    EXPECT_EQ(s.listen_host, "127.0.0.1");
+    EXPECT_EQ(s.listen_port, 8080);
+    EXPECT_EQ(s.db_pool_size, 8);
+}
+
+struct BoundaryCase {
+    const char* why;
+    Env env;
+    int io_threads;
+    int db_pool_size;
+};
+
+TEST(LoadSettings, IntegerVariablesAtTheirBounds) {
+    // clang-format off
+    const BoundaryCase cases[] = {
+        {"io_threads 1 (lowest)", {{"ROADSIDE_IO_THREADS", "1"}}, 1, 8},
+        {"io_threads 64 (highest)", {{"ROADSIDE_IO_THREADS", "64"}}, 64, 8},
+        {"db_pool_size 1", {{"ROADSIDE_DB_POOL_SIZE", "1"}}, 1, 1},
+        {"db_pool_size 256", {{"ROADSIDE_DB_POOL_SIZE", "256"}}, 1, 256},
+    };
+    // clang-format on
+    for (const auto& c : cases) {
+        const TempDir dir;
+        const ServerSettings s = load_settings(dir.path(), fake_env(with(required_env(), c.env)));
+        EXPECT_EQ(s.io_threads, c.io_threads) << c.why;
+        EXPECT_EQ(s.db_pool_size, c.db_pool_size) << c.why;
+    }
+}
+
+TEST(LoadSettings, AdminTokenOfExactlySixteenCharacters) {
+    const TempDir dir;
+    EXPECT_NO_THROW(load_settings(
+        dir.path(),
+        fake_env(with(required_env(), {{"ROADSIDE_ADMIN_TOKEN", "abcdefghijklmnop"}}))));
+    EXPECT_THROW(load_settings(
+                     dir.path(),
+                     fake_env(with(required_env(), {{"ROADSIDE_ADMIN_TOKEN", "abcdefghijklmno"}}))),
+                 ConfigError);
+}
+
+struct InvalidCase {
+    const char* why;
+    const char* server_json;  // nullptr: no file
+    Env env;                  // applied over required_env(); "" values are kept, "-" removes
+    std::vector<std::string> message_parts;
+};
+
+TEST(LoadSettings, InvalidValuesNameTheFieldOrVariable) {
+    // clang-format off
+    const InvalidCase cases[] = {
+        {"io_threads 0", nullptr, {{"ROADSIDE_IO_THREADS", "0"}}, {"ROADSIDE_IO_THREADS"}},
+        {"io_threads 65", nullptr, {{"ROADSIDE_IO_THREADS", "65"}}, {"ROADSIDE_IO_THREADS"}},
+        {"io_threads not a number", nullptr, {{"ROADSIDE_IO_THREADS", "four"}},
+         {"ROADSIDE_IO_THREADS"}},
+        {"io_threads with trailing text", nullptr, {{"ROADSIDE_IO_THREADS", "4x"}},
+         {"ROADSIDE_IO_THREADS"}},
+        {"io_threads empty", nullptr, {{"ROADSIDE_IO_THREADS", ""}}, {"ROADSIDE_IO_THREADS"}},
+        {"io_threads negative", nullptr, {{"ROADSIDE_IO_THREADS", "-1"}}, {"ROADSIDE_IO_THREADS"}},
+        {"io_threads with a space", nullptr, {{"ROADSIDE_IO_THREADS", " 4"}},
+         {"ROADSIDE_IO_THREADS"}},
+        {"db_pool_size 257", nullptr, {{"ROADSIDE_DB_POOL_SIZE", "257"}},
+         {"ROADSIDE_DB_POOL_SIZE"}},
+        {"db_pool_size 0", nullptr, {{"ROADSIDE_DB_POOL_SIZE", "0"}}, {"ROADSIDE_DB_POOL_SIZE"}},
+        {"db_pool_size overflowing int", nullptr, {{"ROADSIDE_DB_POOL_SIZE", "99999999999"}},
+         {"ROADSIDE_DB_POOL_SIZE"}},
+        {"listen without a port", nullptr, {{"ROADSIDE_LISTEN", "localhost"}},
+         {"ROADSIDE_LISTEN"}},
+        {"listen with port 65536", nullptr, {{"ROADSIDE_LISTEN", "localhost:65536"}},
+         {"ROADSIDE_LISTEN"}},
+        {"listen unbracketed IPv6", nullptr, {{"ROADSIDE_LISTEN", "::1:8080"}},
+         {"ROADSIDE_LISTEN"}},
+        {"database URL missing", nullptr, {{"ROADSIDE_DATABASE_URL", "-"}}, {"database_url"}},
+        {"database URL empty", nullptr, {{"ROADSIDE_DATABASE_URL", ""}}, {"database_url"}},
+        {"admin token missing", nullptr, {{"ROADSIDE_ADMIN_TOKEN", "-"}},
+         {"admin_token", "ROADSIDE_ADMIN_TOKEN"}},
+        {"admin token of 15 characters", nullptr, {{"ROADSIDE_ADMIN_TOKEN", "123456789012345"}},
+         {"admin_token", "ROADSIDE_ADMIN_TOKEN"}},
+        {"server.json not JSON", "{io_threads: 4", {}, {"server.json"}},
+        {"server.json an array", "[1, 2]", {}, {"server.json"}},
+        {"server.json unknown key", R"({"io_thread": 4})", {}, {"server.json", "\"io_thread\""}},
+        {"server.json io_threads as text", R"({"io_threads": "4"})", {},
+         {"server.json", "\"io_threads\""}},
+        {"server.json io_threads as float", R"({"io_threads": 4.0})", {},
+         {"server.json", "\"io_threads\""}},
+        {"server.json io_threads 65", R"({"io_threads": 65})", {},
+         {"server.json", "\"io_threads\""}},
+        {"server.json body limit under 1 KiB", R"({"body_limit_bytes": 1023})", {},
+         {"server.json", "\"body_limit_bytes\""}},
+        {"server.json zero timeout", R"({"request_timeout_s": 0})", {},
+         {"server.json", "\"request_timeout_s\""}},
+        {"server.json negative pool", R"({"db_pool_size": -8})", {},
+         {"server.json", "\"db_pool_size\""}},
+        {"server.json listen without port", R"({"listen": "127.0.0.1"})", {},
+         {"server.json", "\"listen\""}},
+        {"server.json listen not a string", R"({"listen": 8080})", {},
+         {"server.json", "\"listen\""}},
+        {"server.json database_url not a string", R"({"database_url": 1})",
+         {{"ROADSIDE_DATABASE_URL", "-"}}, {"server.json", "\"database_url\""}},
+        {"a valid environment does not mend a broken file", R"({"db_pool_size": 0})",
+         {{"ROADSIDE_DB_POOL_SIZE", "4"}}, {"server.json", "\"db_pool_size\""}},
+    };
+    // clang-format on
+    for (const auto& c : cases) {
+        const TempDir dir;
+        if (c.server_json != nullptr) dir.write_server_json(c.server_json);
+        Env env = required_env();
+        for (const auto& [k, v] : c.env) {
+            if (v == "-") {
+                env.erase(k);
+            } else {
+                env[k] = v;
+            }
+        }
+        try {
+            load_settings(dir.path(), fake_env(env));
+            ADD_FAILURE() << c.why << ": accepted";
+        } catch (const ConfigError& e) {
+            const std::string what = e.what();
+            for (const std::string& part : c.message_parts) {
+                EXPECT_NE(what.find(part), std::string::npos)
+                    << c.why << ": message \"" << what << "\" does not name " << part;
+            }
+        }
+    }
+}
+
+struct ListenCase {
+    const char* text;
+    bool ok;
+    const char* host;
+    std::uint16_t port;
+};
+
+TEST(ParseListen, HostPortForms) {
+    // clang-format off
+    const ListenCase cases[] = {
+        {"127.0.0.1:8080", true, "127.0.0.1", 8080},
+        {"0.0.0.0:0", true, "0.0.0.0", 0},
+        {"localhost:65535", true, "localhost", 65535},
+        {"[::1]:8080", true, "::1", 8080},
+        {"[::]:443", true, "::", 443},
+        {"localhost:65536", false, "", 0},
+        {"localhost:", false, "", 0},
+        {":8080", false, "", 0},
+        {"localhost", false, "", 0},
+        {"::1:8080", false, "", 0},
+        {"[::1]8080", false, "", 0},
+        {"[]:8080", false, "", 0},
+        {"localhost:80a", false, "", 0},
+        {"localhost:-1", false, "", 0},
+        {"localhost:+80", false, "", 0},
+        {"", false, "", 0},
+    };
+    // clang-format on
+    for (const auto& c : cases) {
+        std::string host = "unchanged";
+        std::uint16_t port = 1;
+        EXPECT_EQ(parse_listen(c.text, host, port), c.ok) << c.text;
+        if (c.ok) {
+            EXPECT_EQ(host, c.host) << c.text;
+            EXPECT_EQ(port, c.port) << c.text;
+        } else {
+            EXPECT_EQ(host, "unchanged") << c.text << ": outputs untouched on failure";
+            EXPECT_EQ(port, 1) << c.text;
+        }
+    }
+}
+
+}  // namespace
+}  // namespace roadside::config
