@@ -1,0 +1,514 @@
+#include "support.hpp"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <future>
+#include <list>
+#include <mutex>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+
+namespace roadside::testing {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+std::string env_or_fail(const char* name, const char* hint) {
+    const char* v = std::getenv(name);
+    if (v == nullptr || *v == '\0') {
+        throw std::runtime_error(std::string(name) + " is not set: " + hint);
+    }
+    return v;
+}
+
+struct PgConnDeleter {
+    void operator()(PGconn* c) const { PQfinish(c); }
+};
+struct PgResultDeleter {
+    void operator()(PGresult* r) const { PQclear(r); }
+};
+using PgConn = std::unique_ptr<PGconn, PgConnDeleter>;
+using PgRes = std::unique_ptr<PGresult, PgResultDeleter>;
+
+PgConn connect_blocking(const std::string& url) {
+    PgConn c(PQconnectdb(url.c_str()));
+    if (PQstatus(c.get()) != CONNECTION_OK) {
+        throw std::runtime_error("test database connection failed (" + url +
+                                 "): " + PQerrorMessage(c.get()));
+    }
+    return c;
+}
+
+void exec_or_throw(PGconn* c, const std::string& sql) {
+    PgRes r(PQexec(c, sql.c_str()));
+    const auto st = PQresultStatus(r.get());
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        throw std::runtime_error("SQL failed: " + sql + ": " + PQresultErrorMessage(r.get()));
+    }
+}
+
+}  // namespace
+
+std::string base_database_url() {
+    return env_or_fail("ROADSIDE_TEST_DATABASE_URL",
+                       "database tests need the throwaway cluster scripts/test.sh starts");
+}
+
+std::string source_dir() { return env_or_fail("ROADSIDE_SOURCE_DIR", "run the tests with ctest"); }
+std::string bin_dir() { return env_or_fail("ROADSIDE_BIN_DIR", "run the tests with ctest"); }
+std::string shakensho_dir() { return source_dir() + "/../shared/data/shakensho"; }
+
+std::string unique_suffix() {
+    static std::atomic<int> counter{0};
+    static const auto seed = std::random_device{}();
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%d%04x%d", static_cast<int>(getpid()), seed & 0xFFFF,
+                  counter.fetch_add(1));
+    return buf;
+}
+
+bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
+    const auto until = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < until) {
+        if (condition()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds{50});
+    }
+    return condition();
+}
+
+// ---------------------------------------------------------------------------------------------
+// TestDatabase
+
+TestDatabase::TestDatabase(const std::string& tag) {
+    name_ = "rs_" + tag + "_" + unique_suffix();
+    PgConn c = connect_blocking(base_database_url());
+    exec_or_throw(c.get(), "CREATE DATABASE " + name_);
+}
+
+TestDatabase::~TestDatabase() {
+    try {
+        PgConn c = connect_blocking(base_database_url());
+        exec_or_throw(c.get(), "DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+    } catch (const std::exception&) {
+        // The cluster is thrown away with the test run anyway.
+    }
+}
+
+std::string TestDatabase::url() const { return base_database_url() + " dbname=" + name_; }
+
+std::string TestDatabase::url_via(const std::string& host, int port) const {
+    return base_database_url() + " host=" + host + " port=" + std::to_string(port) +
+           " dbname=" + name_;
+}
+
+int TestDatabase::port() const {
+    const std::string base = base_database_url();
+    const auto pos = base.find("port=");
+    if (pos == std::string::npos) return 5432;
+    return std::atoi(base.c_str() + pos + 5);
+}
+
+std::vector<std::vector<std::optional<std::string>>> TestDatabase::query(
+    const std::string& sql) const {
+    PgConn c = connect_blocking(url());
+    PgRes r(PQexec(c.get(), sql.c_str()));
+    const auto st = PQresultStatus(r.get());
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        throw std::runtime_error("SQL failed: " + sql + ": " + PQresultErrorMessage(r.get()));
+    }
+    std::vector<std::vector<std::optional<std::string>>> rows;
+    for (int i = 0; i < PQntuples(r.get()); ++i) {
+        std::vector<std::optional<std::string>> row;
+        for (int j = 0; j < PQnfields(r.get()); ++j) {
+            if (PQgetisnull(r.get(), i, j)) {
+                row.emplace_back(std::nullopt);
+            } else {
+                row.emplace_back(PQgetvalue(r.get(), i, j));
+            }
+        }
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
+std::string TestDatabase::scalar(const std::string& sql) const {
+    const auto rows = query(sql);
+    if (rows.empty() || rows[0].empty() || !rows[0][0]) return "";
+    return *rows[0][0];
+}
+
+std::string TestDatabase::sqlstate_of(const std::string& sql) const {
+    PgConn c = connect_blocking(url());
+    PgRes r(PQexec(c.get(), sql.c_str()));
+    const auto st = PQresultStatus(r.get());
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return "";
+    const char* state = PQresultErrorField(r.get(), PG_DIAG_SQLSTATE);
+    return state ? state : "?????";
+}
+
+// ---------------------------------------------------------------------------------------------
+// ServerProcess
+
+ServerProcess::ServerProcess(ServerOptions options) : options_(std::move(options)) {}
+
+ServerProcess::~ServerProcess() {
+    if (pid_ > 0) stop();
+    if (!log_path_.empty()) ::unlink(log_path_.c_str());
+}
+
+void ServerProcess::start() {
+    if (pid_ > 0) throw std::runtime_error("server already running");
+    char log_template[] = "/tmp/roadside-server-log.XXXXXX";
+    const int log_fd = mkstemp(log_template);
+    if (log_fd < 0) throw std::runtime_error("mkstemp failed");
+    log_path_ = log_template;
+    int out[2];
+    if (pipe(out) != 0) throw std::runtime_error("pipe failed");
+    const std::string binary = bin_dir() + "/roadside";
+    const pid_t pid = fork();
+    if (pid < 0) throw std::runtime_error("fork failed");
+    if (pid == 0) {
+        dup2(out[1], STDOUT_FILENO);
+        dup2(log_fd, STDERR_FILENO);
+        close(out[0]);
+        close(out[1]);
+        close(log_fd);
+        setenv("ROADSIDE_DATABASE_URL", options_.database_url.c_str(), 1);
+        setenv("ROADSIDE_ADMIN_TOKEN", options_.admin_token.c_str(), 1);
+        setenv("ROADSIDE_LISTEN", "127.0.0.1:0", 1);
+        setenv("ROADSIDE_CONFIG_DIR", (source_dir() + "/config").c_str(), 1);
+        for (const auto& [k, v] : options_.extra_env) setenv(k.c_str(), v.c_str(), 1);
+        execl(binary.c_str(), "roadside", "serve", static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    close(out[1]);
+    close(log_fd);
+    pid_ = pid;
+    // Wait for "roadside: listening on http://127.0.0.1:PORT".
+    std::string line;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds{60};
+    while (std::chrono::steady_clock::now() < until) {
+        pollfd p{out[0], POLLIN, 0};
+        if (poll(&p, 1, 100) > 0) {
+            char c;
+            const ssize_t n = read(out[0], &c, 1);
+            if (n <= 0) break;
+            if (c != '\n') {
+                line.push_back(c);
+                continue;
+            }
+            const auto pos = line.rfind(':');
+            if (line.find("listening on") != std::string::npos && pos != std::string::npos) {
+                port_ = std::atoi(line.c_str() + pos + 1);
+                close(out[0]);
+                return;
+            }
+            line.clear();
+        }
+        int status = 0;
+        if (waitpid(pid_, &status, WNOHANG) == pid_) {
+            pid_ = -1;
+            break;
+        }
+    }
+    close(out[0]);
+    const std::string output = log();
+    if (pid_ > 0) kill_hard();
+    throw std::runtime_error("the server did not start; its log:\n" + output);
+}
+
+int ServerProcess::stop(std::chrono::seconds timeout) {
+    if (pid_ <= 0) return -1;
+    ::kill(pid_, SIGTERM);
+    const auto until = std::chrono::steady_clock::now() + timeout;
+    int status = 0;
+    while (std::chrono::steady_clock::now() < until) {
+        if (waitpid(pid_, &status, WNOHANG) == pid_) {
+            pid_ = -1;
+            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds{10});
+    }
+    kill_hard();
+    return -1;
+}
+
+void ServerProcess::kill_hard() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+}
+
+bool ServerProcess::running() {
+    if (pid_ <= 0) return false;
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return false;
+    }
+    return true;
+}
+
+std::int64_t ServerProcess::resident_memory_kb() const {
+    std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.rfind("VmRSS:", 0) == 0) return std::atoll(line.c_str() + 6);
+    }
+    return -1;
+}
+
+std::string ServerProcess::log() const {
+    std::ifstream in(log_path_);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP
+
+nlohmann::json HttpResult::json() const {
+    auto j = nlohmann::json::parse(body, nullptr, false);
+    if (j.is_discarded()) {
+        ADD_FAILURE() << "response is not JSON (status " << status << "): " << body.substr(0, 500);
+        return nlohmann::json::object();
+    }
+    return j;
+}
+
+std::string HttpResult::header(const std::string& name) const {
+    const auto it = headers.find(name);
+    return it == headers.end() ? "" : it->second;
+}
+
+std::string HttpResult::error_code() const {
+    auto j = nlohmann::json::parse(body, nullptr, false);
+    if (j.is_discarded() || !j.is_object() || !j.contains("error")) return "";
+    return j["error"].value("code", "");
+}
+
+struct HttpClient::Impl {
+    asio::io_context ioc;
+    std::optional<beast::tcp_stream> stream;
+    beast::flat_buffer buffer;
+};
+
+HttpClient::HttpClient(int port, std::string token)
+    : impl_(std::make_unique<Impl>()), port_(port), token_(std::move(token)) {}
+HttpClient::~HttpClient() = default;
+
+HttpResult HttpClient::get(const std::string& target) { return request("GET", target, ""); }
+
+HttpResult HttpClient::post(const std::string& target, const std::string& body,
+                            std::map<std::string, std::string> headers) {
+    return request("POST", target, body, std::move(headers));
+}
+
+HttpResult HttpClient::post_json(const std::string& target, const nlohmann::json& body,
+                                 std::map<std::string, std::string> headers) {
+    headers.emplace("Content-Type", "application/json");
+    return request("POST", target, body.dump(), std::move(headers));
+}
+
+HttpResult HttpClient::request(const std::string& method, const std::string& target,
+                               const std::string& body, std::map<std::string, std::string> headers) {
+    for (int attempt = 0;; ++attempt) {
+        const bool reused = impl_->stream.has_value();
+        try {
+            if (!impl_->stream) {
+                impl_->stream.emplace(impl_->ioc);
+                impl_->stream->expires_after(std::chrono::seconds{60});
+                impl_->stream->connect(
+                    tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port_)));
+                impl_->buffer.clear();
+            }
+            http::request<http::string_body> req;
+            req.method_string(method);
+            req.target(target);
+            req.version(11);
+            req.set(http::field::host, "127.0.0.1");
+            if (!token_.empty()) req.set(http::field::authorization, "Bearer " + token_);
+            for (const auto& [k, v] : headers) req.set(k, v);
+            req.body() = body;
+            if (!body.empty() || method == "POST") req.prepare_payload();
+            impl_->stream->expires_after(std::chrono::seconds{60});
+            http::write(*impl_->stream, req);
+            http::response_parser<http::string_body> parser;
+            parser.body_limit(64 * 1024 * 1024);
+            http::read(*impl_->stream, impl_->buffer, parser);
+            auto res = parser.release();
+            HttpResult out;
+            out.status = static_cast<int>(res.result_int());
+            for (const auto& f : res) {
+                std::string name(f.name_string());
+                for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+                out.headers[name] = std::string(f.value());
+            }
+            out.body = res.body();
+            if (!res.keep_alive()) impl_->stream.reset();
+            return out;
+        } catch (const boost::system::system_error&) {
+            impl_->stream.reset();
+            if (!reused || attempt > 0) throw;  // a stale keep-alive connection is retried once
+        }
+    }
+}
+
+std::string raw_exchange(int port, const std::string& bytes, std::chrono::milliseconds timeout) {
+    asio::io_context ioc;
+    beast::tcp_stream stream(ioc);
+    stream.expires_after(timeout);
+    stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)));
+    boost::system::error_code ec;
+    asio::write(stream, asio::buffer(bytes), ec);
+    std::string out;
+    char buf[4096];
+    for (;;) {
+        const std::size_t n = stream.read_some(asio::buffer(buf), ec);
+        out.append(buf, n);
+        if (ec) break;
+    }
+    return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// TcpProxy
+
+struct TcpProxy::Impl {
+    explicit Impl(int target) : target_port(target), acceptor(ioc) {}
+    int target_port;
+    asio::io_context ioc;
+    tcp::acceptor acceptor;
+    std::thread thread;
+    std::atomic<bool> cut{false};
+    std::atomic<bool> frozen{false};
+    struct Link {
+        tcp::socket a;
+        tcp::socket b;
+    };
+    std::list<std::shared_ptr<Link>> links;  // io thread only
+
+    asio::awaitable<void> pump(std::shared_ptr<Link> link, bool a_to_b) {
+        tcp::socket& from = a_to_b ? link->a : link->b;
+        tcp::socket& to = a_to_b ? link->b : link->a;
+        char buf[16384];
+        asio::steady_timer pause(ioc);
+        for (;;) {
+            while (frozen) {
+                pause.expires_after(std::chrono::milliseconds{10});
+                co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+            }
+            auto [ec, n] = co_await from.async_read_some(asio::buffer(buf), asio::as_tuple(asio::use_awaitable));
+            if (ec) break;
+            while (frozen) {
+                pause.expires_after(std::chrono::milliseconds{10});
+                co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+            }
+            auto [wec, wn] = co_await asio::async_write(to, asio::buffer(buf, n), asio::as_tuple(asio::use_awaitable));
+            if (wec) break;
+        }
+        boost::system::error_code ignored;
+        link->a.close(ignored);
+        link->b.close(ignored);
+    }
+
+    asio::awaitable<void> accept_loop() {
+        for (;;) {
+            auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+            if (ec) co_return;
+            if (cut) continue;  // the socket closes as it goes out of scope
+            tcp::socket upstream(ioc);
+            auto [cec] = co_await upstream.async_connect(
+                tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(target_port)),
+                asio::as_tuple(asio::use_awaitable));
+            if (cec) continue;
+            auto link = std::make_shared<Link>(Link{std::move(socket), std::move(upstream)});
+            links.push_back(link);
+            asio::co_spawn(ioc, pump(link, true), asio::detached);
+            asio::co_spawn(ioc, pump(link, false), asio::detached);
+        }
+    }
+
+    void run_on_io(std::function<void()> f) {
+        std::promise<void> done;
+        asio::post(ioc, [&] {
+            f();
+            done.set_value();
+        });
+        done.get_future().wait();
+    }
+};
+
+TcpProxy::TcpProxy(int target_port) : impl_(std::make_unique<Impl>(target_port)) {
+    tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), 0);
+    impl_->acceptor.open(ep.protocol());
+    impl_->acceptor.set_option(asio::socket_base::reuse_address(true));
+    impl_->acceptor.bind(ep);
+    impl_->acceptor.listen();
+    port_ = impl_->acceptor.local_endpoint().port();
+    asio::co_spawn(impl_->ioc, impl_->accept_loop(), asio::detached);
+    impl_->thread = std::thread([this] { impl_->ioc.run(); });
+}
+
+TcpProxy::~TcpProxy() {
+    impl_->run_on_io([this] {
+        boost::system::error_code ignored;
+        impl_->acceptor.close(ignored);
+        for (auto& l : impl_->links) {
+            l->a.close(ignored);
+            l->b.close(ignored);
+        }
+    });
+    impl_->frozen = false;
+    impl_->ioc.stop();
+    impl_->thread.join();
+}
+
+void TcpProxy::cut() {
+    impl_->cut = true;
+    impl_->frozen = false;
+    impl_->run_on_io([this] {
+        boost::system::error_code ignored;
+        for (auto& l : impl_->links) {
+            l->a.close(ignored);
+            l->b.close(ignored);
+        }
+        impl_->links.clear();
+    });
+}
+
+void TcpProxy::freeze() { impl_->frozen = true; }
+
+void TcpProxy::restore() {
+    impl_->cut = false;
+    impl_->frozen = false;
+}
+
+}  // namespace roadside::testing
