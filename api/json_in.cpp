@@ -1,6 +1,7 @@
 #include "api/json_in.hpp"
 
 #include <cmath>
+#include <set>
 
 #include "api/errors.hpp"
 #include "core/text.hpp"
@@ -41,6 +42,21 @@ bool too_deep(std::string_view text) {
 
 }  // namespace
 
+bool holds_nul(const json& j) {
+    if (j.is_string()) return j.get_ref<const std::string&>().find('\0') != std::string::npos;
+    if (j.is_object()) {
+        for (const auto& [key, value] : j.items()) {
+            if (key.find('\0') != std::string::npos || holds_nul(value)) return true;
+        }
+    } else if (j.is_array()) {
+        for (const auto& value : j) {
+            if (holds_nul(value)) return true;
+        }
+    }
+    return false;
+}
+
+
 json parse_body(std::string_view body) {
     if (body.empty()) {
         throw ApiError(400, "malformed_json", "the request body must be a JSON object");
@@ -50,12 +66,29 @@ json parse_body(std::string_view body) {
                        "the request body is nested deeper than " + std::to_string(kMaxJsonDepth) +
                            " levels");
     }
-    json doc = json::parse(body, nullptr, /*allow_exceptions=*/false);
-    if (doc.is_discarded()) {
+    // A key given twice in one object is ambiguous ({"role":"agent","role":"admin"}): refused,
+    // not resolved silently in favour of the last one.
+    std::vector<std::set<std::string>> keys_by_depth;
+    bool duplicate = false;
+    const json::parser_callback_t track_keys = [&](int, json::parse_event_t event, json& parsed) {
+        if (event == json::parse_event_t::object_start) {
+            keys_by_depth.emplace_back();
+        } else if (event == json::parse_event_t::object_end) {
+            if (!keys_by_depth.empty()) keys_by_depth.pop_back();
+        } else if (event == json::parse_event_t::key && !keys_by_depth.empty()) {
+            duplicate = duplicate || !keys_by_depth.back().insert(parsed.get<std::string>()).second;
+        }
+        return true;
+    };
+    json doc = json::parse(body, track_keys, /*allow_exceptions=*/false);
+    if (doc.is_discarded() || body.find('\0') != std::string_view::npos) {
         throw ApiError(400, "malformed_json", "the request body is not valid JSON (UTF-8)");
     }
     if (!doc.is_object()) {
         throw ApiError(400, "malformed_json", "the request body must be a JSON object");
+    }
+    if (duplicate) {
+        throw ApiError(400, "malformed_json", "the request body repeats a key within one object");
     }
     return doc;
 }
@@ -80,7 +113,7 @@ std::string Fields::string(const char* name, std::size_t max_chars) const {
     const json& v = get(name);
     if (!v.is_string()) invalid_field(path(name), "a string");
     const auto& s = v.get_ref<const std::string&>();
-    const std::string trimmed = core::collapse_spaces(s);
+    const std::string trimmed = core::collapse_spaces(core::to_halfwidth(s));
     if (trimmed.empty()) invalid_field(path(name), "a non-empty string");
     if (core::utf8_length(s) > max_chars) {
         invalid_field(path(name), "a string of at most " + std::to_string(max_chars) + " characters");
@@ -106,7 +139,8 @@ std::int64_t Fields::integer(const char* name, std::int64_t min, std::int64_t ma
         "an integer between " + std::to_string(min) + " and " + std::to_string(max);
     std::int64_t n = 0;
     if (v.is_number_integer()) {
-        if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(max)) {
+        if (v.is_number_unsigned() &&
+            (max < 0 || v.get<std::uint64_t>() > static_cast<std::uint64_t>(max))) {
             invalid_field(path(name), expected);
         }
         n = v.get<std::int64_t>();
@@ -165,7 +199,10 @@ core::Instant Fields::instant(const char* name) const {
     const char* expected = "an RFC 3339 time with an offset, e.g. 2026-02-05T10:30:00+09:00";
     if (!v.is_string()) invalid_field(path(name), expected);
     const auto t = core::parse_rfc3339(v.get_ref<const std::string&>());
-    if (!t) invalid_field(path(name), expected);
+    // Its Japan-time day must be one a response can write and a date field accepts (1900..9999).
+    if (!t || !core::parse_date(core::format_date(core::japan_date(*t)))) {
+        invalid_field(path(name), expected);
+    }
     return *t;
 }
 

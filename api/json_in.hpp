@@ -17,6 +17,10 @@ namespace roadside::api {
 inline constexpr int kMaxJsonDepth = 32;
 nlohmann::json parse_body(std::string_view body);
 
+// True when any key or string in `j` holds U+0000, which neither text nor jsonb columns can store.
+// (Field readers reject control characters field by field; this is for JSON stored as it came.)
+bool holds_nul(const nlohmann::json& j);
+
 class Fields {
 public:
     // `prefix` is the dotted path of this object inside the body ("" at the top).

@@ -13,6 +13,8 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <sys/resource.h>
+
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -133,8 +135,24 @@ config::ProductCatalog products_or_exit(const config::ServerSettings& s) {
     }
 }
 
+// Every connection is a file descriptor: allow max_connections of them plus room for the
+// database pool and the rest, up to the hard limit.
+void raise_open_file_limit(const config::ServerSettings& s) {
+    rlimit lim{};
+    if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return;
+    const rlim_t wanted = static_cast<rlim_t>(s.max_connections) + 256;
+    if (lim.rlim_cur >= wanted) return;
+    lim.rlim_cur = std::min(wanted, lim.rlim_max);
+    setrlimit(RLIMIT_NOFILE, &lim);
+    if (lim.rlim_cur < wanted) {
+        api::log_warn("open file limit " + std::to_string(lim.rlim_cur) +
+                      " is below max_connections + 256");
+    }
+}
+
 int serve() {
     const config::ServerSettings settings = settings_or_exit();
+    raise_open_file_limit(settings);
     config::ProductCatalog products = products_or_exit(settings);
     asio::io_context ioc(settings.io_threads);
     store::Pool pool(ioc.get_executor(), pool_options(settings));

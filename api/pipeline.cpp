@@ -7,6 +7,7 @@
 
 #include "api/errors.hpp"
 #include "api/log.hpp"
+#include "core/text.hpp"
 #include "store/idempotency.hpp"
 #include "store/tokens.hpp"
 
@@ -66,6 +67,18 @@ void split_target(std::string_view target, std::string& path,
         const std::string key = percent_decode(pair.substr(0, eq));
         const std::string value =
             eq == std::string_view::npos ? "" : percent_decode(pair.substr(eq + 1));
+        // Query values go to the database as text: UTF-8 without control characters (a NUL
+        // would silently cut the value short).
+        for (const std::string* part : {&key, &value}) {
+            const bool control = std::any_of(part->begin(), part->end(), [](char c) {
+                return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
+            });
+            if (control || !core::is_valid_utf8(*part)) {
+                throw ApiError(400, "invalid_query",
+                               "query parameters must be UTF-8 text without control characters",
+                               {{"parameter", core::is_valid_utf8(key) ? key : "?"}});
+            }
+        }
         if (!key.empty()) query[key] = value;
         if (amp == std::string_view::npos) break;
         rest.remove_prefix(amp + 1);
@@ -182,6 +195,12 @@ Reply error_reply(const std::exception_ptr& error, const std::string& where) {
         r.headers.emplace_back("Retry-After", "1");
         return r;
     } catch (const store::DbError& e) {
+        if (e.sqlstate().starts_with("22")) {
+            // A data exception means some input got past validation: still the client's
+            // input, so a 400, and logged so that the validation gets fixed.
+            log_warn(where + ": input rejected by the database " + e.sqlstate() + ": " + e.what());
+            return reply(400, "invalid_input", "the request holds a value that cannot be stored");
+        }
         if (e.sqlstate() == "40001" || e.sqlstate() == "40P01") {
             Reply r = reply(503, "database_busy", "a concurrent update interfered; retry");
             r.headers.emplace_back("Retry-After", "1");

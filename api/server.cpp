@@ -148,6 +148,29 @@ awaitable<bool> answer_read_error(beast::tcp_stream& stream, const boost::system
     co_return false;
 }
 
+// Reads the header (or the rest of the message) within `timeout`. nullopt on success; otherwise
+// the error, beast::error::timeout when the deadline passed.
+awaitable<std::optional<boost::system::error_code>> read_with_deadline(
+    tcp::socket& socket, beast::flat_buffer& buffer,
+    beast::http::request_parser<beast::http::string_body>& parser, std::chrono::seconds timeout,
+    bool header_only) {
+    asio::steady_timer deadline(socket.get_executor(), timeout);
+    auto read = [&]() -> awaitable<boost::system::error_code> {
+        auto [ec, n] = header_only
+                           ? co_await beast::http::async_read_header(socket, buffer, parser,
+                                                                     asio::as_tuple(use_awaitable))
+                           : co_await beast::http::async_read(socket, buffer, parser,
+                                                              asio::as_tuple(use_awaitable));
+        co_return ec;
+    };
+    const auto outcome =
+        co_await (read() || deadline.async_wait(asio::as_tuple(use_awaitable)));
+    if (outcome.index() == 1) co_return boost::system::error_code(beast::error::timeout);
+    const auto ec = std::get<0>(outcome);
+    if (ec) co_return ec;
+    co_return std::nullopt;
+}
+
 }  // namespace
 
 awaitable<void> Server::run_session(std::shared_ptr<Session> s) {
@@ -160,11 +183,12 @@ awaitable<void> Server::run_session(std::shared_ptr<Session> s) {
             parser.header_limit(static_cast<std::uint32_t>(settings.header_limit_bytes));
             parser.body_limit(settings.body_limit_bytes);
 
-            s->stream.expires_after(settings.header_timeout_s);
-            auto [hec, hn] = co_await http::async_read_header(s->stream, s->buffer, parser,
-                                                              asio::as_tuple(use_awaitable));
-            if (hec) {
-                co_await answer_read_error(s->stream, hec, settings.body_limit_bytes);
+            // Reads race a timer on the raw socket: tcp_stream's own timeout would close the
+            // socket and leave no way to answer 408.
+            const auto header = co_await read_with_deadline(
+                s->stream.socket(), s->buffer, parser, settings.header_timeout_s, true);
+            if (header) {
+                co_await answer_read_error(s->stream, *header, settings.body_limit_bytes);
                 break;
             }
             if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
@@ -174,12 +198,11 @@ awaitable<void> Server::run_session(std::shared_ptr<Session> s) {
                     co_await http::async_write(s->stream, go_on, asio::as_tuple(use_awaitable));
                 if (cec) break;
             }
-            s->stream.expires_after(settings.request_timeout_s);
             if (!parser.is_done()) {
-                auto [bec, bn] = co_await http::async_read(s->stream, s->buffer, parser,
-                                                           asio::as_tuple(use_awaitable));
-                if (bec) {
-                    co_await answer_read_error(s->stream, bec, settings.body_limit_bytes);
+                const auto body = co_await read_with_deadline(
+                    s->stream.socket(), s->buffer, parser, settings.request_timeout_s, false);
+                if (body) {
+                    co_await answer_read_error(s->stream, *body, settings.body_limit_bytes);
                     break;
                 }
             }

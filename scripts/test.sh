@@ -7,6 +7,9 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 install_missing_packages
+# The Release server (what scripts/run.sh runs) is measured by the memory test; everything else
+# runs under the sanitizers.
+build "$ROOT/build" Release OFF roadside
 build "$ROOT/build/sanitize" Debug ON
 
 TMP="$(mktemp -d /tmp/roadside-test.XXXXXX)"
@@ -22,6 +25,7 @@ pg_init "$TMP/pgdata" "$TMP/run" "$PORT"
 pg_start "$TMP/pgdata" "$TMP/postgresql.log"
 
 export ROADSIDE_TEST_DATABASE_URL="host=127.0.0.1 port=$PORT dbname=postgres user=postgres"
+export ROADSIDE_RELEASE_BIN="$ROOT/build/bin/roadside"
 export ASAN_OPTIONS="abort_on_error=1:detect_leaks=1:strict_string_checks=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 

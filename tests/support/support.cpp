@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -81,6 +83,31 @@ std::string base_database_url() {
 std::string source_dir() { return env_or_fail("ROADSIDE_SOURCE_DIR", "run the tests with ctest"); }
 std::string bin_dir() { return env_or_fail("ROADSIDE_BIN_DIR", "run the tests with ctest"); }
 std::string shakensho_dir() { return source_dir() + "/../shared/data/shakensho"; }
+
+std::string release_binary() {
+    return env_or_fail("ROADSIDE_RELEASE_BIN",
+                       "memory is measured on the Release build that scripts/test.sh builds");
+}
+
+std::string config_dir_with(const nlohmann::json& server_json) {
+    char dir_template[] = "/tmp/roadside-config.XXXXXX";
+    if (mkdtemp(dir_template) == nullptr) throw std::runtime_error("mkdtemp failed");
+    const std::string dir = dir_template;
+    std::ofstream(dir + "/server.json") << server_json.dump(2);
+    if (symlink((source_dir() + "/config/products").c_str(), (dir + "/products").c_str()) != 0) {
+        throw std::runtime_error("symlink failed");
+    }
+    return dir;
+}
+
+void raise_open_file_limit(int wanted) {
+    rlimit lim{};
+    getrlimit(RLIMIT_NOFILE, &lim);
+    if (lim.rlim_cur < static_cast<rlim_t>(wanted)) {
+        lim.rlim_cur = std::min(static_cast<rlim_t>(wanted), lim.rlim_max);
+        setrlimit(RLIMIT_NOFILE, &lim);
+    }
+}
 
 std::string unique_suffix() {
     static std::atomic<int> counter{0};
@@ -188,7 +215,8 @@ void ServerProcess::start() {
     log_path_ = log_template;
     int out[2];
     if (pipe(out) != 0) throw std::runtime_error("pipe failed");
-    const std::string binary = bin_dir() + "/roadside";
+    const std::string binary =
+        options_.binary.empty() ? bin_dir() + "/roadside" : options_.binary;
     const pid_t pid = fork();
     if (pid < 0) throw std::runtime_error("fork failed");
     if (pid == 0) {

@@ -22,6 +22,13 @@ std::string base_database_url();
 std::string source_dir();  // $ROADSIDE_SOURCE_DIR
 std::string bin_dir();     // $ROADSIDE_BIN_DIR
 std::string shakensho_dir();  // the official 車検証 samples in ../shared/data/shakensho
+// The Release (unsanitized) server binary, for measurements: $ROADSIDE_RELEASE_BIN, which
+// scripts/test.sh sets after building build/bin/roadside.
+std::string release_binary();
+// A configuration folder with the given server.json and the project's products.
+std::string config_dir_with(const nlohmann::json& server_json);
+// Raises this process's open-file soft limit (a test that opens many connections).
+void raise_open_file_limit(int wanted);
 
 // A database created for this test binary and dropped at the end.
 class TestDatabase {
@@ -48,6 +55,7 @@ struct ServerOptions {
     std::string database_url;
     std::string admin_token = "test-admin-token-0123456789abcdef";
     std::map<std::string, std::string> extra_env;
+    std::string binary;  // default: $ROADSIDE_BIN_DIR/roadside
 };
 
 // build/bin/roadside serve, on 127.0.0.1 and a port the kernel picks.
