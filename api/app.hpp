@@ -21,7 +21,10 @@ struct App {
     std::function<core::Instant()> now = core::now_seconds;
 
     App(config::ServerSettings s, config::ProductCatalog p, store::Pool& pool, Metrics& metrics)
-        : settings(std::move(s)), products(std::move(p)), pool(pool), metrics(metrics),
+        : settings(std::move(s)),
+          products(std::move(p)),
+          pool(pool),
+          metrics(metrics),
           tokens(settings.token_cache_ttl_s, settings.token_cache_max_entries) {}
 };
 

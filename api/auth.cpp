@@ -11,10 +11,14 @@ namespace roadside::api {
 
 std::string_view to_string(Role r) {
     switch (r) {
-        case Role::admin: return "admin";
-        case Role::agent: return "agent";
-        case Role::partner: return "partner";
-        case Role::customer: return "customer";
+        case Role::admin:
+            return "admin";
+        case Role::agent:
+            return "agent";
+        case Role::partner:
+            return "partner";
+        case Role::customer:
+            return "customer";
     }
     return "unknown";
 }
@@ -26,7 +30,9 @@ std::optional<Role> parse_role(std::string_view s) {
     return std::nullopt;
 }
 
-std::string Principal::actor() const { return std::string(to_string(role)) + ":" + token_id; }
+std::string Principal::actor() const {
+    return std::string(to_string(role)) + ":" + token_id;
+}
 
 std::string generate_token() {
     std::array<unsigned char, 32> bytes{};
@@ -59,7 +65,9 @@ std::string sha256_raw(std::string_view data) {
     return std::string(reinterpret_cast<const char*>(md.data()), len);
 }
 
-std::string hash_token(std::string_view token) { return sha256_raw(token); }
+std::string hash_token(std::string_view token) {
+    return sha256_raw(token);
+}
 
 std::string sha256_hex(std::string_view data) {
     static constexpr char kHex[] = "0123456789abcdef";

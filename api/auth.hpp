@@ -36,13 +36,13 @@ std::string sha256_raw(std::string_view data);
 // Recently seen tokens, so that a busy agent's every request does not cost a database lookup.
 // Bounded in size and age; a revoked token stops working within the TTL.
 class TokenCache {
-public:
+  public:
     TokenCache(std::chrono::seconds ttl, std::size_t max_entries)
         : ttl_(ttl), max_entries_(max_entries) {}
     std::optional<Principal> find(const std::string& hash);
     void put(const std::string& hash, const Principal& p);
 
-private:
+  private:
     struct Entry {
         Principal principal;
         std::chrono::steady_clock::time_point expires;

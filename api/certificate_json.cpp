@@ -28,7 +28,8 @@ bool clean_text(const std::string& s) {
 
 }  // namespace
 
-dispatch::ImportedCertificate read_certificate(const nlohmann::json& doc, const std::string& field) {
+dispatch::ImportedCertificate read_certificate(const nlohmann::json& doc,
+                                               const std::string& field) {
     if (!doc.is_object()) invalid(field, "(file)", "must be the JSON object of the export file");
     const auto version = doc.find("CertInfoImportFileVersion");
     if (version != doc.end() &&

@@ -15,7 +15,7 @@
 namespace roadside::api {
 
 class RequestContext {
-public:
+  public:
     RequestContext(App& app, const Request& req, std::string path,
                    std::map<std::string, std::string> query)
         : app(app), req(req), path(std::move(path)), now(app.now()), query_(std::move(query)) {}
@@ -24,9 +24,9 @@ public:
     const Request& req;
     std::string path;  // without the query string
     Principal principal;
-    std::string remote;  // the client's address
+    std::string remote;                                      // the client's address
     std::map<std::string, std::string, std::less<>> params;  // from the route pattern
-    core::Instant now;  // read once per request
+    core::Instant now;                                       // read once per request
 
     const std::string& param(std::string_view name) const;
     std::optional<std::string> query(const std::string& name) const;
@@ -44,7 +44,7 @@ public:
         lease_.reset();
     }
 
-private:
+  private:
     std::map<std::string, std::string> query_;
     store::Lease lease_;
     bool in_tx_ = false;

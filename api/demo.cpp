@@ -11,29 +11,29 @@ using boost::asio::awaitable;
 const std::vector<DemoCity>& demo_cities() {
     // Prefectural capitals (approximate city-hall coordinates) and the plate region of each.
     static const std::vector<DemoCity> cities = {
-        {"札幌", "札幌", 43.0642, 141.3469},   {"青森", "青森", 40.8244, 140.7400},
-        {"盛岡", "岩手", 39.7036, 141.1527},   {"仙台", "宮城", 38.2688, 140.8721},
-        {"秋田", "秋田", 39.7186, 140.1024},   {"山形", "山形", 38.2404, 140.3633},
-        {"福島", "福島", 37.7500, 140.4678},   {"水戸", "水戸", 36.3418, 140.4468},
+        {"札幌", "札幌", 43.0642, 141.3469},     {"青森", "青森", 40.8244, 140.7400},
+        {"盛岡", "岩手", 39.7036, 141.1527},     {"仙台", "宮城", 38.2688, 140.8721},
+        {"秋田", "秋田", 39.7186, 140.1024},     {"山形", "山形", 38.2404, 140.3633},
+        {"福島", "福島", 37.7500, 140.4678},     {"水戸", "水戸", 36.3418, 140.4468},
         {"宇都宮", "宇都宮", 36.5657, 139.8836}, {"前橋", "群馬", 36.3911, 139.0608},
         {"さいたま", "大宮", 35.8569, 139.6489}, {"千葉", "千葉", 35.6050, 140.1233},
-        {"東京", "品川", 35.6895, 139.6917},   {"横浜", "横浜", 35.4478, 139.6425},
-        {"新潟", "新潟", 37.9026, 139.0232},   {"富山", "富山", 36.6953, 137.2113},
-        {"金沢", "金沢", 36.5946, 136.6256},   {"福井", "福井", 36.0652, 136.2216},
-        {"甲府", "山梨", 35.6642, 138.5684},   {"長野", "長野", 36.6513, 138.1810},
-        {"岐阜", "岐阜", 35.3912, 136.7223},   {"静岡", "静岡", 34.9769, 138.3831},
+        {"東京", "品川", 35.6895, 139.6917},     {"横浜", "横浜", 35.4478, 139.6425},
+        {"新潟", "新潟", 37.9026, 139.0232},     {"富山", "富山", 36.6953, 137.2113},
+        {"金沢", "金沢", 36.5946, 136.6256},     {"福井", "福井", 36.0652, 136.2216},
+        {"甲府", "山梨", 35.6642, 138.5684},     {"長野", "長野", 36.6513, 138.1810},
+        {"岐阜", "岐阜", 35.3912, 136.7223},     {"静岡", "静岡", 34.9769, 138.3831},
         {"名古屋", "名古屋", 35.1802, 136.9066}, {"津", "三重", 34.7303, 136.5086},
-        {"大津", "滋賀", 35.0045, 135.8686},   {"京都", "京都", 35.0214, 135.7556},
-        {"大阪", "大阪", 34.6863, 135.5200},   {"神戸", "神戸", 34.6913, 135.1830},
-        {"奈良", "奈良", 34.6851, 135.8048},   {"和歌山", "和歌山", 34.2260, 135.1675},
-        {"鳥取", "鳥取", 35.5036, 134.2383},   {"松江", "島根", 35.4723, 133.0505},
-        {"岡山", "岡山", 34.6618, 133.9344},   {"広島", "広島", 34.3966, 132.4596},
-        {"山口", "山口", 34.1859, 131.4714},   {"徳島", "徳島", 34.0658, 134.5593},
-        {"高松", "香川", 34.3401, 134.0434},   {"松山", "愛媛", 33.8416, 132.7657},
-        {"高知", "高知", 33.5597, 133.5311},   {"福岡", "福岡", 33.6064, 130.4181},
-        {"佐賀", "佐賀", 33.2494, 130.2988},   {"長崎", "長崎", 32.7448, 129.8737},
-        {"熊本", "熊本", 32.7898, 130.7417},   {"大分", "大分", 33.2382, 131.6126},
-        {"宮崎", "宮崎", 31.9111, 131.4239},   {"鹿児島", "鹿児島", 31.5602, 130.5581},
+        {"大津", "滋賀", 35.0045, 135.8686},     {"京都", "京都", 35.0214, 135.7556},
+        {"大阪", "大阪", 34.6863, 135.5200},     {"神戸", "神戸", 34.6913, 135.1830},
+        {"奈良", "奈良", 34.6851, 135.8048},     {"和歌山", "和歌山", 34.2260, 135.1675},
+        {"鳥取", "鳥取", 35.5036, 134.2383},     {"松江", "島根", 35.4723, 133.0505},
+        {"岡山", "岡山", 34.6618, 133.9344},     {"広島", "広島", 34.3966, 132.4596},
+        {"山口", "山口", 34.1859, 131.4714},     {"徳島", "徳島", 34.0658, 134.5593},
+        {"高松", "香川", 34.3401, 134.0434},     {"松山", "愛媛", 33.8416, 132.7657},
+        {"高知", "高知", 33.5597, 133.5311},     {"福岡", "福岡", 33.6064, 130.4181},
+        {"佐賀", "佐賀", 33.2494, 130.2988},     {"長崎", "長崎", 32.7448, 129.8737},
+        {"熊本", "熊本", 32.7898, 130.7417},     {"大分", "大分", 33.2382, 131.6126},
+        {"宮崎", "宮崎", 31.9111, 131.4239},     {"鹿児島", "鹿児島", 31.5602, 130.5581},
         {"那覇", "沖縄", 26.2124, 127.6809},
     };
     return cities;
@@ -43,12 +43,14 @@ namespace {
 
 constexpr const char* kSurnames[] = {"佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺",
                                      "山本", "中村", "小林", "加藤", "吉田", "山田"};
-constexpr const char* kSurnamesKana[] = {"サトウ", "スズキ", "タカハシ", "タナカ", "イトウ", "ワタナベ",
-                                         "ヤマモト", "ナカムラ", "コバヤシ", "カトウ", "ヨシダ", "ヤマダ"};
+constexpr const char* kSurnamesKana[] = {"サトウ",   "スズキ",   "タカハシ", "タナカ",
+                                         "イトウ",   "ワタナベ", "ヤマモト", "ナカムラ",
+                                         "コバヤシ", "カトウ",   "ヨシダ",   "ヤマダ"};
 constexpr const char* kGiven[] = {"太郎", "花子", "一郎", "美咲", "健", "陽子", "大輔", "愛"};
-constexpr const char* kGivenKana[] = {"タロウ", "ハナコ", "イチロウ", "ミサキ", "ケン", "ヨウコ",
-                                      "ダイスケ", "アイ"};
-constexpr const char* kKana[] = {"あ", "い", "う", "か", "き", "さ", "た", "な", "は", "ま", "や", "ら", "わ"};
+constexpr const char* kGivenKana[] = {"タロウ", "ハナコ", "イチロウ", "ミサキ",
+                                      "ケン",   "ヨウコ", "ダイスケ", "アイ"};
+constexpr const char* kKana[] = {"あ", "い", "う", "か", "き", "さ", "た",
+                                 "な", "は", "ま", "や", "ら", "わ"};
 
 struct VehicleTemplate {
     dispatch::VehicleKind kind;
@@ -62,15 +64,24 @@ struct VehicleTemplate {
 
 // Mostly ordinary cars that are covered, with the exceptions a call centre meets.
 constexpr VehicleTemplate kVehicles[] = {
-    {dispatch::VehicleKind::kei, dispatch::VehicleUse::passenger, true, "箱型", 3395, 1475, 1650, 1050, 4, 580, 30},
-    {dispatch::VehicleKind::small, dispatch::VehicleUse::passenger, true, "箱型", 4300, 1695, 1500, 1500, 5, 500, 25},
-    {dispatch::VehicleKind::ordinary, dispatch::VehicleUse::passenger, true, "ステーションワゴン", 4690, 1800, 1700, 2100, 7, 300, 20},
-    {dispatch::VehicleKind::kei, dispatch::VehicleUse::cargo, true, "バン", 3395, 1475, 1890, 1200, 2, 480, 6},
-    {dispatch::VehicleKind::small, dispatch::VehicleUse::cargo, true, "キャブオーバ", 4690, 1690, 1990, 3775, 3, 400, 4},
-    {dispatch::VehicleKind::ordinary, dispatch::VehicleUse::passenger, false, "箱型", 4900, 1850, 1500, 2100, 5, 300, 3},
-    {dispatch::VehicleKind::ordinary, dispatch::VehicleUse::special, true, "キャンピング車", 4990, 1880, 2600, 2900, 6, 800, 3},
-    {dispatch::VehicleKind::ordinary, dispatch::VehicleUse::passenger, true, "箱型", 5650, 1990, 1900, 3200, 7, 300, 2},
-    {dispatch::VehicleKind::two_wheel, dispatch::VehicleUse::passenger, true, "オートバイ", 2210, 830, 1280, 320, 2, 0, 2},
+    {dispatch::VehicleKind::kei, dispatch::VehicleUse::passenger, true, "箱型", 3395, 1475, 1650,
+     1050, 4, 580, 30},
+    {dispatch::VehicleKind::small, dispatch::VehicleUse::passenger, true, "箱型", 4300, 1695, 1500,
+     1500, 5, 500, 25},
+    {dispatch::VehicleKind::ordinary, dispatch::VehicleUse::passenger, true, "ステーションワゴン",
+     4690, 1800, 1700, 2100, 7, 300, 20},
+    {dispatch::VehicleKind::kei, dispatch::VehicleUse::cargo, true, "バン", 3395, 1475, 1890, 1200,
+     2, 480, 6},
+    {dispatch::VehicleKind::small, dispatch::VehicleUse::cargo, true, "キャブオーバ", 4690, 1690,
+     1990, 3775, 3, 400, 4},
+    {dispatch::VehicleKind::ordinary, dispatch::VehicleUse::passenger, false, "箱型", 4900, 1850,
+     1500, 2100, 5, 300, 3},
+    {dispatch::VehicleKind::ordinary, dispatch::VehicleUse::special, true, "キャンピング車", 4990,
+     1880, 2600, 2900, 6, 800, 3},
+    {dispatch::VehicleKind::ordinary, dispatch::VehicleUse::passenger, true, "箱型", 5650, 1990,
+     1900, 3200, 7, 300, 2},
+    {dispatch::VehicleKind::two_wheel, dispatch::VehicleUse::passenger, true, "オートバイ", 2210,
+     830, 1280, 320, 2, 0, 2},
 };
 
 }  // namespace
@@ -96,13 +107,26 @@ std::vector<store::NewContract> demo_contracts(const config::ProductCatalog& pro
         char no[32];
         std::snprintf(no, sizeof no, "DEMO-%05d", i + 1);
         c.contract_no = no;
-        c.term_months = p.term_months[static_cast<std::size_t>(pick(static_cast<int>(p.term_months.size())))];
-        // Start dates from 40 months ago to 10 days ahead: active, waiting, expired, not started.
-        c.start_date = core::add_days(today, -pick(1230) + 10);
+        c.term_months =
+            p.term_months[static_cast<std::size_t>(pick(static_cast<int>(p.term_months.size())))];
+        // Mostly active contracts, with the cases a call centre meets every day: in the 免責
+        // waiting period, expired, not started yet.
+        const int term_days = c.term_months * 30;
+        const int kind_of_start = pick(100);
+        if (kind_of_start < 70) {
+            c.start_date = core::add_days(today, -(40 + pick(std::max(1, term_days - 50))));
+        } else if (kind_of_start < 82) {
+            c.start_date = core::add_days(today, -pick(28));  // waiting period
+        } else if (kind_of_start < 94) {
+            c.start_date = core::add_days(today, -(term_days + 10 + pick(400)));  // expired
+        } else {
+            c.start_date = core::add_days(today, 1 + pick(14));  // starts soon
+        }
         c.zero_deductible = p.zero_deductible_option && pick(4) == 0;
         c.corporate = pick(10) == 0;
         c.odometer_at_start_km = 5'000 + pick(120'000);
-        const DemoCity& city = cities[static_cast<std::size_t>(pick(static_cast<int>(cities.size())))];
+        const DemoCity& city =
+            cities[static_cast<std::size_t>(pick(static_cast<int>(cities.size())))];
         // Homes within about 15 km of the city centre.
         c.home = {city.lat + uniform(-0.12, 0.12), city.lon + uniform(-0.15, 0.15)};
         const int s = pick(12);
@@ -149,7 +173,8 @@ std::vector<store::NewContract> demo_contracts(const config::ProductCatalog& pro
         v.gross_weight_kg = t->weight_kg;
         v.seating_capacity = t->seats;
         // Inspections every two years; about one in twenty has lapsed.
-        v.inspection_expiry = core::add_days(today, pick(20) == 0 ? -pick(200) - 1 : 30 + pick(700));
+        v.inspection_expiry =
+            core::add_days(today, pick(20) == 0 ? -pick(200) - 1 : 30 + pick(700));
         nc.created_by = "demo-data";
         out.push_back(std::move(nc));
     }

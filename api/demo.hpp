@@ -25,7 +25,7 @@ std::vector<store::NewContract> demo_contracts(const config::ProductCatalog& pro
 
 // Inserts them unless demo data exists already; returns how many were inserted.
 boost::asio::awaitable<int> load_demo_data(store::Connection& db,
-                                           const config::ProductCatalog& products,
-                                           core::Date today, int count, std::uint64_t seed);
+                                           const config::ProductCatalog& products, core::Date today,
+                                           int count, std::uint64_t seed);
 
 }  // namespace roadside::api

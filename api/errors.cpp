@@ -4,8 +4,7 @@ namespace roadside::api {
 
 std::string error_body(std::string_view code, std::string_view message,
                        const nlohmann::json& details) {
-    nlohmann::json body = {{"error",
-                            {{"code", code}, {"message", message}, {"details", details}}}};
+    nlohmann::json body = {{"error", {{"code", code}, {"message", message}, {"details", details}}}};
     return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

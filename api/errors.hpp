@@ -9,16 +9,18 @@
 namespace roadside::api {
 
 class ApiError : public std::runtime_error {
-public:
+  public:
     ApiError(int status, std::string code, const std::string& message,
              nlohmann::json details = nlohmann::json::object())
-        : std::runtime_error(message), status_(status), code_(std::move(code)),
+        : std::runtime_error(message),
+          status_(status),
+          code_(std::move(code)),
           details_(std::move(details)) {}
     int status() const { return status_; }
     const std::string& code() const { return code_; }
     const nlohmann::json& details() const { return details_; }
 
-private:
+  private:
     int status_;
     std::string code_;
     nlohmann::json details_;

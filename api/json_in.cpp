@@ -56,15 +56,14 @@ bool holds_nul(const json& j) {
     return false;
 }
 
-
 json parse_body(std::string_view body) {
     if (body.empty()) {
         throw ApiError(400, "malformed_json", "the request body must be a JSON object");
     }
     if (too_deep(body)) {
-        throw ApiError(400, "malformed_json",
-                       "the request body is nested deeper than " + std::to_string(kMaxJsonDepth) +
-                           " levels");
+        throw ApiError(
+            400, "malformed_json",
+            "the request body is nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
     }
     // A key given twice in one object is ambiguous ({"role":"agent","role":"admin"}): refused,
     // not resolved silently in favour of the last one.
@@ -101,7 +100,9 @@ const json* Fields::raw(const char* name) const {
     return &*it;
 }
 
-bool Fields::has(const char* name) const { return raw(name) != nullptr; }
+bool Fields::has(const char* name) const {
+    return raw(name) != nullptr;
+}
 
 const json& Fields::get(const char* name) const {
     const json* v = raw(name);
@@ -116,7 +117,8 @@ std::string Fields::string(const char* name, std::size_t max_chars) const {
     const std::string trimmed = core::collapse_spaces(core::to_halfwidth(s));
     if (trimmed.empty()) invalid_field(path(name), "a non-empty string");
     if (core::utf8_length(s) > max_chars) {
-        invalid_field(path(name), "a string of at most " + std::to_string(max_chars) + " characters");
+        invalid_field(path(name),
+                      "a string of at most " + std::to_string(max_chars) + " characters");
     }
     for (const char c : s) {
         if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') {
@@ -261,7 +263,8 @@ std::vector<std::string> Fields::string_array(const char* name, std::size_t max_
     return out;
 }
 
-std::string Fields::one_of(const char* name, std::initializer_list<std::string_view> allowed) const {
+std::string Fields::one_of(const char* name,
+                           std::initializer_list<std::string_view> allowed) const {
     const std::string value = string(name, 64);
     std::string list;
     for (const auto a : allowed) {

@@ -22,7 +22,7 @@ nlohmann::json parse_body(std::string_view body);
 bool holds_nul(const nlohmann::json& j);
 
 class Fields {
-public:
+  public:
     // `prefix` is the dotted path of this object inside the body ("" at the top).
     Fields(const nlohmann::json& object, std::string prefix = "");
 
@@ -53,7 +53,7 @@ public:
 
     const nlohmann::json& node() const { return obj_; }
 
-private:
+  private:
     const nlohmann::json& get(const char* name) const;  // 400 missing_field when absent or null
     const nlohmann::json& obj_;
     std::string prefix_;

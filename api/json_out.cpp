@@ -4,7 +4,9 @@ namespace roadside::api {
 
 using nlohmann::json;
 
-double km_from_m(std::int64_t metres) { return static_cast<double>(metres) / 1000.0; }
+double km_from_m(std::int64_t metres) {
+    return static_cast<double>(metres) / 1000.0;
+}
 
 json reason_json(const dispatch::Reason& r) {
     json details = json::object();
@@ -67,7 +69,9 @@ json product_json(const config::Product& p) {
             {"sources", p.sources}};
 }
 
-json latlon_json(const geo::LatLon& p) { return {{"lat", p.lat_deg}, {"lon", p.lon_deg}}; }
+json latlon_json(const geo::LatLon& p) {
+    return {{"lat", p.lat_deg}, {"lon", p.lon_deg}};
+}
 
 json contract_json(const store::ContractRow& row, const config::Product& product) {
     const dispatch::Contract& c = row.contract;

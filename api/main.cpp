@@ -6,6 +6,7 @@
 //   roadside vehicle FILE.json [--date YYYY-MM-DD]
 //                                  read a 車検証閲覧アプリ export and print the vehicle and its
 //                                  ロードサービス規定 第5条 verdict
+#include <sys/resource.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -13,7 +14,6 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <sys/resource.h>
 
 #include <cstdio>
 #include <fstream>
@@ -247,8 +247,7 @@ int vehicle(const std::string& file, std::optional<core::Date> on) {
             {"use_base_address", cert.use_base_address},
             {"car_name", cert.car_name},
             {"model", cert.model},
-            {"article5",
-             {{"eligible", reasons.empty()}, {"reasons", api::reasons_json(reasons)}}},
+            {"article5", {{"eligible", reasons.empty()}, {"reasons", api::reasons_json(reasons)}}},
             {"inspection",
              {{"on", core::format_date(day)},
               {"valid", day <= cert.vehicle.inspection_expiry},

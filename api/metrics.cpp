@@ -53,8 +53,7 @@ std::string Metrics::render(const store::PoolStats& pool) const {
         out << "roadside_http_request_duration_seconds_bucket{" << labels << ",le=\"+Inf\"} "
             << h.count << "\n";
         out << "roadside_http_request_duration_seconds_sum{" << labels << "} " << h.sum_s << "\n";
-        out << "roadside_http_request_duration_seconds_count{" << labels << "} " << h.count
-            << "\n";
+        out << "roadside_http_request_duration_seconds_count{" << labels << "} " << h.count << "\n";
     }
     out << "# TYPE roadside_http_connections_open gauge\n"
         << "roadside_http_connections_open " << connections_open.load() << "\n"

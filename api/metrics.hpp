@@ -14,10 +14,9 @@
 namespace roadside::api {
 
 class Metrics {
-public:
-    static constexpr std::array<double, 13> kBucketsS = {0.001, 0.0025, 0.005, 0.01, 0.025,
-                                                         0.05,  0.1,    0.25,  0.5,  1.0,
-                                                         2.5,   5.0,    10.0};
+  public:
+    static constexpr std::array<double, 13> kBucketsS = {
+        0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0};
 
     // `route` is the route pattern (bounded cardinality), never the raw path.
     void observe(const std::string& route, const std::string& method, int status,
@@ -28,7 +27,7 @@ public:
     std::atomic<std::uint64_t> connections_total{0};
     std::atomic<std::uint64_t> connections_rejected{0};
 
-private:
+  private:
     struct Histogram {
         std::array<std::uint64_t, kBucketsS.size()> buckets{};
         std::uint64_t count = 0;

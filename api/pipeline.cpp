@@ -182,7 +182,8 @@ Reply error_reply(const std::exception_ptr& error, const std::string& where) {
         std::rethrow_exception(error);
     } catch (const ApiError& e) {
         Reply r = reply(e.status(), e.code(), e.what(), e.details());
-        if (e.status() == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"roadside\"");
+        if (e.status() == 401)
+            r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"roadside\"");
         return r;
     } catch (const store::PoolExhausted& e) {
         log_warn(where + ": " + e.what());

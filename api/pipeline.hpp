@@ -10,8 +10,8 @@
 
 namespace roadside::api {
 
-boost::asio::awaitable<Response> handle_request(App& app, const Router& router,
-                                                const Request& req, const std::string& remote);
+boost::asio::awaitable<Response> handle_request(App& app, const Router& router, const Request& req,
+                                                const std::string& remote);
 
 // Builds a complete response for an error raised outside any handler (limits, timeouts).
 Response error_response(int status, std::string_view code, std::string_view message,

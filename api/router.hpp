@@ -30,14 +30,14 @@ struct RouteMatch {
 };
 
 class Router {
-public:
+  public:
     void add(http::verb method, std::string pattern, std::initializer_list<Role> roles,
              Handler handler);
     void add_public(http::verb method, std::string pattern, Handler handler);
     RouteMatch match(http::verb method, std::string_view path) const;
     const std::vector<Route>& routes() const { return routes_; }
 
-private:
+  private:
     std::vector<Route> routes_;
 };
 

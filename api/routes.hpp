@@ -4,10 +4,10 @@
 namespace roadside::api {
 
 // Every endpoint of spec/api.md that exists so far, one function per group of routes.
-void add_system_routes(Router& r);     // /healthz, /metrics, /v1/products
-void add_token_routes(Router& r);      // /v1/tokens
-void add_contract_routes(Router& r);   // /v1/contracts
-void add_call_routes(Router& r);       // /v1/coverage/check, /v1/calls, /v1/incidents
+void add_system_routes(Router& r);    // /healthz, /metrics, /v1/products
+void add_token_routes(Router& r);     // /v1/tokens
+void add_contract_routes(Router& r);  // /v1/contracts
+void add_call_routes(Router& r);      // /v1/coverage/check, /v1/calls, /v1/incidents
 
 inline void add_all_routes(Router& r) {
     add_system_routes(r);

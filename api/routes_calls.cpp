@@ -143,27 +143,28 @@ awaitable<Reply> create_call(RequestContext& ctx) {
     incident.created_by = ctx.principal.actor();
 
     std::vector<store::EventInput> events;
-    events.push_back({"call_received",
-                      json{{"problem", incident.problem},
-                           {"occupants", incident.occupants ? json(*incident.occupants) : json()},
-                           {"caller", {{"name", incident.caller_name}, {"phone", incident.caller_phone}}},
-                           {"location", latlon_json(q.location)},
-                           {"odometer_km", q.odometer_km ? json(*q.odometer_km) : json()},
-                           {"plate", r.row.contract.vehicle.plate},
-                           {"contract_no", r.row.contract.contract_no}}
-                          .dump()});
+    events.push_back(
+        {"call_received",
+         json{{"problem", incident.problem},
+              {"occupants", incident.occupants ? json(*incident.occupants) : json()},
+              {"caller", {{"name", incident.caller_name}, {"phone", incident.caller_phone}}},
+              {"location", latlon_json(q.location)},
+              {"odometer_km", q.odometer_km ? json(*q.odometer_km) : json()},
+              {"plate", r.row.contract.vehicle.plate},
+              {"contract_no", r.row.contract.contract_no}}
+             .dump()});
     json codes = json::array();
     for (const auto& c : incident.reason_codes) codes.push_back(c);
-    events.push_back({"coverage_verified",
-                      json{{"eligible", v.eligible},
-                           {"reasons", codes},
-                           {"distance_from_home_km", km_from_m(v.distance_from_home_m)},
-                           {"remote_support_eligible", v.remote_support_eligible}}
-                          .dump()});
+    events.push_back(
+        {"coverage_verified", json{{"eligible", v.eligible},
+                                   {"reasons", codes},
+                                   {"distance_from_home_km", km_from_m(v.distance_from_home_m)},
+                                   {"remote_support_eligible", v.remote_support_eligible}}
+                                  .dump()});
     if (!incident.refusal_grounds.empty()) {
-        events.push_back({"call_refused", json{{"grounds", incident.refusal_grounds},
-                                               {"notes", incident.notes}}
-                                              .dump()});
+        events.push_back(
+            {"call_refused",
+             json{{"grounds", incident.refusal_grounds}, {"notes", incident.notes}}.dump()});
     }
     const std::string id = co_await store::insert_incident(*db, incident, events);
     co_return Reply::json(201, {{"incident_id", id},
@@ -183,7 +184,8 @@ awaitable<Reply> get_incident(RequestContext& ctx) {
     const auto incident = co_await store::find_incident(*db, id);
     if (!incident) throw not_found();
     // A customer sees only the incidents of its own contract; others' do not exist for it.
-    if (ctx.principal.role == Role::customer && ctx.principal.contract_id != incident->contract_id) {
+    if (ctx.principal.role == Role::customer &&
+        ctx.principal.contract_id != incident->contract_id) {
         throw not_found();
     }
     json coverage = json::parse(incident->coverage_json, nullptr, false);

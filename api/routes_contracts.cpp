@@ -24,18 +24,21 @@ constexpr std::int64_t kMaxDistanceKm = 10'000'000;
 dispatch::Vehicle read_vehicle(const Fields& f) {
     dispatch::Vehicle v;
     v.plate = core::collapse_spaces(core::to_halfwidth(f.string("plate", 40)));
-    if (dispatch::normalize_plate(v.plate).empty()) invalid_field(f.path("plate"), "a plate number");
+    if (dispatch::normalize_plate(v.plate).empty())
+        invalid_field(f.path("plate"), "a plate number");
     v.chassis_no = core::normalize_identifier(f.opt_string("chassis_no", 40).value_or(""));
     v.length_mm = static_cast<int>(f.integer("length_mm", 1, kMaxDimensionMm));
     v.width_mm = static_cast<int>(f.integer("width_mm", 1, kMaxDimensionMm));
-    if (const auto h = f.opt_integer("height_mm", 1, kMaxDimensionMm)) v.height_mm = static_cast<int>(*h);
+    if (const auto h = f.opt_integer("height_mm", 1, kMaxDimensionMm))
+        v.height_mm = static_cast<int>(*h);
     v.gross_weight_kg = static_cast<int>(f.integer("gross_weight_kg", 1, kMaxWeightKg));
     v.seating_capacity = static_cast<int>(f.integer("seating_capacity", 1, kMaxSeats));
     v.kind = *dispatch::parse_vehicle_kind(f.one_of(
         "kind", {"ordinary", "small", "kei", "large_special", "small_special", "two_wheel"}));
     v.use = *dispatch::parse_vehicle_use(f.one_of("use", {"passenger", "cargo", "bus", "special"}));
     v.private_use = f.boolean("private_use");
-    v.body_shape = core::collapse_spaces(core::to_halfwidth(f.opt_string("body_shape", 40).value_or("")));
+    v.body_shape =
+        core::collapse_spaces(core::to_halfwidth(f.opt_string("body_shape", 40).value_or("")));
     v.inspection_expiry = f.date("inspection_expiry");
     return v;
 }
@@ -198,7 +201,8 @@ awaitable<Reply> cancel_contract(RequestContext& ctx) {
     cancelled.data_json = json{{"date", core::format_date(on)}, {"reason", reason}}.dump();
     co_await store::append_event(*db, cancelled);
     const auto updated = co_await store::find_contract(*db, id);
-    co_return Reply::json(200, contract_json(*updated, product_of(ctx.app, updated->contract.product_id)));
+    co_return Reply::json(
+        200, contract_json(*updated, product_of(ctx.app, updated->contract.product_id)));
 }
 
 }  // namespace

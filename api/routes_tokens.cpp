@@ -49,13 +49,13 @@ awaitable<Reply> create_token(RequestContext& ctx) {
     new_token.label = label;
     new_token.created_by = ctx.principal.actor();
     const store::TokenRow row = co_await store::insert_token(*db, new_token);
-    nlohmann::json out = {{"id", row.id},
-                          {"role", row.role},
-                          {"partner_id", row.partner_id ? nlohmann::json(*row.partner_id) : nullptr},
-                          {"contract_id",
-                           row.contract_id ? nlohmann::json(*row.contract_id) : nullptr},
-                          {"label", row.label},
-                          {"created_at", core::format_japan_time(row.created_at)}};
+    nlohmann::json out = {
+        {"id", row.id},
+        {"role", row.role},
+        {"partner_id", row.partner_id ? nlohmann::json(*row.partner_id) : nullptr},
+        {"contract_id", row.contract_id ? nlohmann::json(*row.contract_id) : nullptr},
+        {"label", row.label},
+        {"created_at", core::format_japan_time(row.created_at)}};
     nlohmann::json replay = out;
     replay["token"] = nullptr;
     replay["token_withheld"] = "a token is shown once; this is a replay of its creation";

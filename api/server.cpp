@@ -48,7 +48,10 @@ struct Server::Session {
 };
 
 Server::Server(asio::io_context& ioc, App& app, const Router& router)
-    : ioc_(ioc), app_(app), router_(router), accept_strand_(asio::make_strand(ioc)),
+    : ioc_(ioc),
+      app_(app),
+      router_(router),
+      accept_strand_(asio::make_strand(ioc)),
       acceptor_(accept_strand_) {}
 
 std::uint16_t Server::start() {
@@ -101,9 +104,9 @@ awaitable<bool> Server::wait_for_request(Session& s) {
     if (stopping_) co_return false;
     s.idle = true;
     s.idle_timer.expires_after(app_.settings.idle_timeout_s);
-    const auto outcome =
-        co_await (s.stream.socket().async_wait(tcp::socket::wait_read, asio::as_tuple(use_awaitable)) ||
-                  s.idle_timer.async_wait(asio::as_tuple(use_awaitable)));
+    const auto outcome = co_await (
+        s.stream.socket().async_wait(tcp::socket::wait_read, asio::as_tuple(use_awaitable)) ||
+        s.idle_timer.async_wait(asio::as_tuple(use_awaitable)));
     s.idle = false;
     if (outcome.index() != 0 || stopping_) co_return false;  // idle too long, or shutting down
     const auto [ec] = std::get<0>(outcome);
@@ -128,9 +131,9 @@ awaitable<bool> answer_read_error(beast::tcp_stream& stream, const boost::system
                                   std::size_t body_limit) {
     using he = beast::http::error;
     if (ec == he::body_limit) {
-        co_await write_error(stream, 413, "body_too_large",
-                             "the request body is larger than " + std::to_string(body_limit) +
-                                 " bytes");
+        co_await write_error(
+            stream, 413, "body_too_large",
+            "the request body is larger than " + std::to_string(body_limit) + " bytes");
         co_return true;
     }
     if (ec == he::header_limit) {
@@ -138,7 +141,8 @@ awaitable<bool> answer_read_error(beast::tcp_stream& stream, const boost::system
         co_return true;
     }
     if (ec == beast::error::timeout) {
-        co_await write_error(stream, 408, "request_timeout", "the request was not received in time");
+        co_await write_error(stream, 408, "request_timeout",
+                             "the request was not received in time");
         co_return true;
     }
     if (is_parse_error(ec) && ec != he::end_of_stream && ec != he::partial_message) {
@@ -156,15 +160,13 @@ awaitable<std::optional<boost::system::error_code>> read_with_deadline(
     bool header_only) {
     asio::steady_timer deadline(socket.get_executor(), timeout);
     auto read = [&]() -> awaitable<boost::system::error_code> {
-        auto [ec, n] = header_only
-                           ? co_await beast::http::async_read_header(socket, buffer, parser,
-                                                                     asio::as_tuple(use_awaitable))
-                           : co_await beast::http::async_read(socket, buffer, parser,
-                                                              asio::as_tuple(use_awaitable));
+        auto [ec, n] = header_only ? co_await beast::http::async_read_header(
+                                         socket, buffer, parser, asio::as_tuple(use_awaitable))
+                                   : co_await beast::http::async_read(
+                                         socket, buffer, parser, asio::as_tuple(use_awaitable));
         co_return ec;
     };
-    const auto outcome =
-        co_await (read() || deadline.async_wait(asio::as_tuple(use_awaitable)));
+    const auto outcome = co_await (read() || deadline.async_wait(asio::as_tuple(use_awaitable)));
     if (outcome.index() == 1) co_return boost::system::error_code(beast::error::timeout);
     const auto ec = std::get<0>(outcome);
     if (ec) co_return ec;
@@ -185,8 +187,8 @@ awaitable<void> Server::run_session(std::shared_ptr<Session> s) {
 
             // Reads race a timer on the raw socket: tcp_stream's own timeout would close the
             // socket and leave no way to answer 408.
-            const auto header = co_await read_with_deadline(
-                s->stream.socket(), s->buffer, parser, settings.header_timeout_s, true);
+            const auto header = co_await read_with_deadline(s->stream.socket(), s->buffer, parser,
+                                                            settings.header_timeout_s, true);
             if (header) {
                 co_await answer_read_error(s->stream, *header, settings.body_limit_bytes);
                 break;
@@ -199,8 +201,8 @@ awaitable<void> Server::run_session(std::shared_ptr<Session> s) {
                 if (cec) break;
             }
             if (!parser.is_done()) {
-                const auto body = co_await read_with_deadline(
-                    s->stream.socket(), s->buffer, parser, settings.request_timeout_s, false);
+                const auto body = co_await read_with_deadline(s->stream.socket(), s->buffer, parser,
+                                                              settings.request_timeout_s, false);
                 if (body) {
                     co_await answer_read_error(s->stream, *body, settings.body_limit_bytes);
                     break;
@@ -213,12 +215,13 @@ awaitable<void> Server::run_session(std::shared_ptr<Session> s) {
                                      deadline.async_wait(asio::as_tuple(use_awaitable)));
             Response res = outcome.index() == 0
                                ? std::move(std::get<0>(outcome))
-                               : error_response(503, "request_timeout",
-                                                "the request took too long", req.version(), false);
+                               : error_response(503, "request_timeout", "the request took too long",
+                                                req.version(), false);
             if (stopping_) res.keep_alive(false);
 
             s->stream.expires_after(settings.request_timeout_s);
-            auto [wec, wn] = co_await http::async_write(s->stream, res, asio::as_tuple(use_awaitable));
+            auto [wec, wn] =
+                co_await http::async_write(s->stream, res, asio::as_tuple(use_awaitable));
             if (wec || !res.keep_alive()) break;
             if (s->buffer.size() == 0 && s->buffer.capacity() > kIdleBufferBytes) {
                 s->buffer.shrink_to_fit();

@@ -18,7 +18,7 @@
 namespace roadside::api {
 
 class Server {
-public:
+  public:
     Server(boost::asio::io_context& ioc, App& app, const Router& router);
 
     // Binds and listens (throws on failure) and starts accepting. Returns the bound port.
@@ -29,7 +29,7 @@ public:
     boost::asio::awaitable<void> drained(std::chrono::seconds grace);
     std::int64_t open_connections() const { return app_.metrics.connections_open.load(); }
 
-private:
+  private:
     struct Session;
     boost::asio::awaitable<void> accept_loop();
     boost::asio::awaitable<void> run_session(std::shared_ptr<Session> s);

@@ -27,7 +27,7 @@ const Product* ProductCatalog::find(std::string_view id) const {
 namespace {
 
 class Reader {
-public:
+  public:
     Reader(const json& obj, std::string file, std::string prefix = "")
         : obj_(obj), file_(std::move(file)), prefix_(std::move(prefix)) {}
 
@@ -89,7 +89,7 @@ public:
 
     const std::string& file() const { return file_; }
 
-private:
+  private:
     const json& obj_;
     std::string file_;
     std::string prefix_;

@@ -14,9 +14,9 @@ namespace roadside::config {
 // Which contracts carry a distance limit, and how large it is
 // (Cartender 保証規定 第3条2, 買得典 走行距離制限).
 struct MileageRule {
-    bool corporate = false;         // 法人名義 vehicles are limited
+    bool corporate = false;          // 法人名義 vehicles are limited
     std::vector<int> plate_classes;  // 分類番号 first digits that are limited (1・4・8ナンバー)
-    std::int64_t km_per_year = 0;    // limit = km_per_year × contract years
+    std::int64_t km_per_year = 0;          // limit = km_per_year × contract years
     std::optional<std::int64_t> fixed_km;  // a limit for every contract of the plan (買得典 VT)
 };
 
@@ -40,19 +40,19 @@ struct Product {
 
 // Thrown at start when a configuration file is unusable; the message names the file and field.
 class ConfigError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 class ProductCatalog {
-public:
+  public:
     ProductCatalog() = default;
     explicit ProductCatalog(std::vector<Product> products);
 
     const Product* find(std::string_view id) const;
     const std::vector<Product>& all() const { return products_; }  // sorted by id
 
-private:
+  private:
     std::vector<Product> products_;
     std::map<std::string, std::size_t, std::less<>> index_;
 };

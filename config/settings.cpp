@@ -71,12 +71,24 @@ void apply_file(ServerSettings& s, const std::filesystem::path& path) {
     if (doc.is_discarded() || !doc.is_object()) {
         throw ConfigError(file + ": not a valid JSON object");
     }
-    static const char* const known[] = {
-        "listen", "database_url", "io_threads", "body_limit_bytes", "header_limit_bytes",
-        "max_connections", "header_timeout_s", "idle_timeout_s", "request_timeout_s",
-        "shutdown_grace_s", "db_pool_size", "db_max_waiters", "db_acquire_timeout_ms",
-        "db_connect_timeout_ms", "db_statement_timeout_ms", "token_cache_ttl_s",
-        "token_cache_max_entries", "admin_token"};
+    static const char* const known[] = {"listen",
+                                        "database_url",
+                                        "io_threads",
+                                        "body_limit_bytes",
+                                        "header_limit_bytes",
+                                        "max_connections",
+                                        "header_timeout_s",
+                                        "idle_timeout_s",
+                                        "request_timeout_s",
+                                        "shutdown_grace_s",
+                                        "db_pool_size",
+                                        "db_max_waiters",
+                                        "db_acquire_timeout_ms",
+                                        "db_connect_timeout_ms",
+                                        "db_statement_timeout_ms",
+                                        "token_cache_ttl_s",
+                                        "token_cache_max_entries",
+                                        "admin_token"};
     for (const auto& [key, value] : doc.items()) {
         bool ok = false;
         for (const char* k : known) ok = ok || key == k;
@@ -159,7 +171,8 @@ ServerSettings load_settings(const std::optional<std::filesystem::path>& config_
                           (s.config_dir / "server.json").string() + ")");
     }
     if (s.admin_token.size() < 16) {
-        throw ConfigError("admin_token: ROADSIDE_ADMIN_TOKEN must be set to at least 16 characters");
+        throw ConfigError(
+            "admin_token: ROADSIDE_ADMIN_TOKEN must be set to at least 16 characters");
     }
     return s;
 }

@@ -23,9 +23,9 @@ struct ServerSettings {
     std::size_t body_limit_bytes = 1024 * 1024;
     std::size_t header_limit_bytes = 16 * 1024;
     int max_connections = 4096;
-    std::chrono::seconds header_timeout_s{10};    // from first byte to the end of the headers
-    std::chrono::seconds idle_timeout_s{60};      // keep-alive connection waiting for a request
-    std::chrono::seconds request_timeout_s{15};   // body read + handling + response write
+    std::chrono::seconds header_timeout_s{10};   // from first byte to the end of the headers
+    std::chrono::seconds idle_timeout_s{60};     // keep-alive connection waiting for a request
+    std::chrono::seconds request_timeout_s{15};  // body read + handling + response write
     std::chrono::seconds shutdown_grace_s{10};
 
     // Database.

@@ -7,11 +7,17 @@ namespace roadside::core {
 
 using namespace std::chrono;
 
-Date japan_date(Instant t) { return Date{floor<days>(t + kJapanUtcOffset)}; }
+Date japan_date(Instant t) {
+    return Date{floor<days>(t + kJapanUtcOffset)};
+}
 
-Instant japan_start_of_day(Date d) { return Instant{sys_days{d}} - kJapanUtcOffset; }
+Instant japan_start_of_day(Date d) {
+    return Instant{sys_days{d}} - kJapanUtcOffset;
+}
 
-Date add_days(Date d, int n) { return Date{sys_days{d} + days{n}}; }
+Date add_days(Date d, int n) {
+    return Date{sys_days{d} + days{n}};
+}
 
 int days_between(Date from, Date to) {
     return static_cast<int>((sys_days{to} - sys_days{from}).count());
@@ -111,13 +117,15 @@ std::string format_japan_time(Instant t) {
     const Date d{day};
     const hh_mm_ss<seconds> tod{local - day};
     char buf[40];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d+09:00", static_cast<int>(d.year()),
-                  static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()),
-                  static_cast<int>(tod.hours().count()), static_cast<int>(tod.minutes().count()),
-                  static_cast<int>(tod.seconds().count()));
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d+09:00",
+                  static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
+                  static_cast<unsigned>(d.day()), static_cast<int>(tod.hours().count()),
+                  static_cast<int>(tod.minutes().count()), static_cast<int>(tod.seconds().count()));
     return buf;
 }
 
-Instant now_seconds() { return floor<seconds>(system_clock::now()); }
+Instant now_seconds() {
+    return floor<seconds>(system_clock::now());
+}
 
 }  // namespace roadside::core

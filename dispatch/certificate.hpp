@@ -24,10 +24,10 @@ struct ImportedCertificate {
     Vehicle vehicle;
     // 登録年月日 (登録車) or 交付年月日 (軽): the 名義変更日 a contract starts on, when known.
     std::optional<core::Date> registration_date;
-    std::string user_address;      // 使用者の住所
+    std::string user_address;  // 使用者の住所
     std::string use_base_address;  // 使用の本拠の位置 ("＊＊＊" / "使用者住所に同じ" resolved)
-    std::string car_name;          // 車名
-    std::string model;             // 型式
+    std::string car_name;            // 車名
+    std::string model;               // 型式
     std::optional<int> max_load_kg;  // 最大積載量
 };
 

@@ -24,8 +24,8 @@ struct Contract {
     std::string product_id;
     core::Date start_date{};  // 名義変更日 = 保証開始日
     int term_months = 0;
-    bool zero_deductible = false;  // 免責ゼロ特約
-    bool corporate = false;        // 法人名義
+    bool zero_deductible = false;                  // 免責ゼロ特約
+    bool corporate = false;                        // 法人名義
     std::optional<std::int64_t> mileage_limit_km;  // explicit limit; otherwise from the product
     std::optional<std::int64_t> odometer_at_start_km;
     Holder holder;

@@ -14,9 +14,9 @@ std::optional<std::int64_t> mileage_limit_km(const Contract& c, const config::Pr
     if (p.mileage.fixed_km) return p.mileage.fixed_km;
     bool limited = c.corporate && p.mileage.corporate;
     if (const auto digit = plate_class_digit(c.vehicle.plate)) {
-        limited = limited || std::find(p.mileage.plate_classes.begin(),
-                                       p.mileage.plate_classes.end(),
-                                       *digit) != p.mileage.plate_classes.end();
+        limited =
+            limited || std::find(p.mileage.plate_classes.begin(), p.mileage.plate_classes.end(),
+                                 *digit) != p.mileage.plate_classes.end();
     }
     if (!limited || p.mileage.km_per_year == 0) return std::nullopt;
     return p.mileage.km_per_year * c.term_months / 12;
@@ -43,18 +43,21 @@ constexpr const char* kClauseTerm = "ロードサービス規定 第3条(2); 保
 void check_contract(const Contract& c, const config::Product& p, const CallFacts& facts,
                     const CoverageTerms& terms, Date day, std::vector<Reason>& out) {
     if (c.cancelled_on && *c.cancelled_on <= day) {
-        out.push_back({ReasonCode::contract_cancelled, "ロードサービス規定 第3条(2) (解約)",
+        out.push_back({ReasonCode::contract_cancelled,
+                       "ロードサービス規定 第3条(2) (解約)",
                        "The contract was cancelled; no service from the cancellation date.",
                        {{"cancelled_on", core::format_date(*c.cancelled_on)},
                         {"cancel_reason", c.cancel_reason}}});
     }
     if (day < terms.start_date) {
-        out.push_back({ReasonCode::coverage_not_started, kClauseTerm,
+        out.push_back({ReasonCode::coverage_not_started,
+                       kClauseTerm,
                        "The warranty has not started yet on the day of the call.",
                        {{"start_date", core::format_date(terms.start_date)}}});
     }
     if (day > terms.end_date) {
-        out.push_back({ReasonCode::coverage_expired, kClauseTerm,
+        out.push_back({ReasonCode::coverage_expired,
+                       kClauseTerm,
                        "The warranty period ended before the day of the call.",
                        {{"end_date", core::format_date(terms.end_date)}}});
     }
@@ -71,17 +74,20 @@ void check_contract(const Contract& c, const config::Product& p, const CallFacts
         }
     }
     if (!p.road_service) {
-        out.push_back({ReasonCode::plan_excludes_road_service,
-                       "ロードサービス付帯プラン (買得典: プレミアム、ベーシック、レクサス、GTプランのみ)",
-                       "This plan does not include road service.",
-                       {{"product_id", p.id}}});
+        out.push_back(
+            {ReasonCode::plan_excludes_road_service,
+             "ロードサービス付帯プラン (買得典: プレミアム、ベーシック、レクサス、GTプランのみ)",
+             "This plan does not include road service.",
+             {{"product_id", p.id}}});
     }
     // Before the start date only coverage_not_started applies.
     if (terms.deductible_until && day >= terms.start_date && day <= *terms.deductible_until) {
-        out.push_back({ReasonCode::in_deductible_period, "※免責期間中はサービス対象外です (免責期間)",
-                       "The call falls in the waiting period (免責期間) after the start date.",
-                       {{"deductible_until", core::format_date(*terms.deductible_until)},
-                        {"service_from", core::format_date(core::add_days(*terms.deductible_until, 1))}}});
+        out.push_back(
+            {ReasonCode::in_deductible_period,
+             "※免責期間中はサービス対象外です (免責期間)",
+             "The call falls in the waiting period (免責期間) after the start date.",
+             {{"deductible_until", core::format_date(*terms.deductible_until)},
+              {"service_from", core::format_date(core::add_days(*terms.deductible_until, 1))}}});
     }
 }
 
@@ -101,18 +107,22 @@ std::size_t select_contract(const std::vector<const Contract*>& candidates,
     return 0;
 }
 
-CoverageVerdict check_coverage(const Contract& c, const config::Product& p, const CallFacts& facts) {
+CoverageVerdict check_coverage(const Contract& c, const config::Product& p,
+                               const CallFacts& facts) {
     assert(c.product_id == p.id);
     CoverageVerdict v;
     v.terms = coverage_terms(c, p);
     v.call_date = core::japan_date(facts.at);
     check_contract(c, p, facts, v.terms, v.call_date, v.reasons);
 
-    // ロードサービス規定 第6条(4) 車検登録のない場合: the inspection must still be valid on the day.
+    // ロードサービス規定 第6条(4) 車検登録のない場合: the inspection must still be valid on the
+    // day.
     if (v.call_date > c.vehicle.inspection_expiry) {
-        v.reasons.push_back({ReasonCode::inspection_expired, "ロードサービス規定 第6条(4)",
-                             "The vehicle inspection (車検) expired before the day of the call.",
-                             {{"inspection_expiry", core::format_date(c.vehicle.inspection_expiry)}}});
+        v.reasons.push_back(
+            {ReasonCode::inspection_expired,
+             "ロードサービス規定 第6条(4)",
+             "The vehicle inspection (車検) expired before the day of the call.",
+             {{"inspection_expiry", core::format_date(c.vehicle.inspection_expiry)}}});
     }
     for (Reason& r : check_vehicle(c.vehicle)) v.reasons.push_back(std::move(r));
     assert(std::is_sorted(v.reasons.begin(), v.reasons.end(),

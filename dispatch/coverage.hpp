@@ -14,8 +14,8 @@ namespace roadside::dispatch {
 
 struct CoverageTerms {
     core::Date start_date{};
-    core::Date end_date{};                        // the last covered day
-    std::optional<core::Date> deductible_until;   // the last day of the 免責期間, if any
+    core::Date end_date{};                         // the last covered day
+    std::optional<core::Date> deductible_until;    // the last day of the 免責期間, if any
     std::optional<std::int64_t> mileage_limit_km;  // distance allowed since the start
     bool road_service = false;
 };
@@ -24,8 +24,8 @@ CoverageTerms coverage_terms(const Contract& c, const config::Product& p);
 
 // The distance limit a contract carries (保証規定 第3条2, 買得典 走行距離制限), if any:
 // the contract's own figure, else the plan's fixed limit, else km_per_year × contract years for
-// corporate (法人名義) or 1・4・8-number vehicles as the plan lists them. A term that is not a whole
-// number of years is limited pro rata (6 months -> 7,500 km).
+// corporate (法人名義) or 1・4・8-number vehicles as the plan lists them. A term that is not a
+// whole number of years is limited pro rata (6 months -> 7,500 km).
 std::optional<std::int64_t> mileage_limit_km(const Contract& c, const config::Product& p);
 
 struct CallFacts {
@@ -40,7 +40,8 @@ struct CoverageVerdict {
     CoverageTerms terms;
     core::Date call_date{};  // the Japan-time day of the call
     std::int64_t distance_from_home_m = 0;
-    bool remote_support_eligible = false;  // ロードサービス規定 第1条3(1): >= 100 km in a straight line
+    bool remote_support_eligible =
+        false;  // ロードサービス規定 第1条3(1): >= 100 km in a straight line
     int free_tow_km = 0;
 };
 

@@ -14,7 +14,8 @@ std::string normalize_plate(std::string_view plate) {
             continue;
         }
         // "・" (U+30FB, E3 83 BB) and "･" (U+FF65, EF BD A5) pad and separate plate digits.
-        if (folded.compare(i, 3, "\xE3\x83\xBB") == 0 || folded.compare(i, 3, "\xEF\xBD\xA5") == 0) {
+        if (folded.compare(i, 3, "\xE3\x83\xBB") == 0 ||
+            folded.compare(i, 3, "\xEF\xBD\xA5") == 0) {
             i += 3;
             continue;
         }

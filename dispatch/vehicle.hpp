@@ -26,12 +26,12 @@ struct Vehicle {
     int length_mm = 0;
     int width_mm = 0;
     std::optional<int> height_mm;
-    int gross_weight_kg = 0;  // 車両総重量
+    int gross_weight_kg = 0;   // 車両総重量
     int seating_capacity = 0;  // 乗車定員
     VehicleKind kind = VehicleKind::ordinary;
     VehicleUse use = VehicleUse::passenger;
-    bool private_use = true;   // 自家用 (false: 事業用)
-    std::string body_shape;    // 車体の形状, e.g. 箱型, キャンピング車
+    bool private_use = true;         // 自家用 (false: 事業用)
+    std::string body_shape;          // 車体の形状, e.g. 箱型, キャンピング車
     core::Date inspection_expiry{};  // 有効期間の満了する日 (車検満了日)
 };
 

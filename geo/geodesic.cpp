@@ -18,6 +18,8 @@ double distance_m(LatLon a, LatLon b) {
     return s12;
 }
 
-std::int64_t distance_whole_m(LatLon a, LatLon b) { return std::llround(distance_m(a, b)); }
+std::int64_t distance_whole_m(LatLon a, LatLon b) {
+    return std::llround(distance_m(a, b));
+}
 
 }  // namespace roadside::geo

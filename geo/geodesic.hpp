@@ -1,8 +1,8 @@
 #pragma once
 // Distances on the WGS84 ellipsoid.
 //
-// The 100 km remote-support rule (ロードサービス規定 第1条3(1)) is decided close to its edge, where a
-// spherical (haversine) distance is off by up to 0.5 % — half a kilometre at 100 km. Distances
+// The 100 km remote-support rule (ロードサービス規定 第1条3(1)) is decided close to its edge, where
+// a spherical (haversine) distance is off by up to 0.5 % — half a kilometre at 100 km. Distances
 // are therefore geodesics on WGS84, computed with GeographicLib (Karney's algorithm, accurate to
 // nanometres).
 #include <cstdint>

@@ -8,13 +8,13 @@ using boost::asio::awaitable;
 
 namespace {
 
-#define CONTRACT_COLUMNS                                                                        \
-    "c.id, c.contract_no, c.product_id, c.start_date, c.term_months, c.zero_deductible, "      \
-    "c.corporate, c.mileage_limit_km, c.odometer_at_start_km, c.holder_name, "                 \
-    "c.holder_name_kana, c.holder_birth_date, c.holder_phone, c.holder_address, c.home_lat, "  \
-    "c.home_lon, c.cancelled_on, c.cancel_reason, "                                            \
-    "floor(extract(epoch FROM c.created_at))::bigint, v.plate, v.chassis_no, v.length_mm, "    \
-    "v.width_mm, v.height_mm, v.gross_weight_kg, v.seating_capacity, v.kind, v.use, "          \
+#define CONTRACT_COLUMNS                                                                      \
+    "c.id, c.contract_no, c.product_id, c.start_date, c.term_months, c.zero_deductible, "     \
+    "c.corporate, c.mileage_limit_km, c.odometer_at_start_km, c.holder_name, "                \
+    "c.holder_name_kana, c.holder_birth_date, c.holder_phone, c.holder_address, c.home_lat, " \
+    "c.home_lon, c.cancelled_on, c.cancel_reason, "                                           \
+    "floor(extract(epoch FROM c.created_at))::bigint, v.plate, v.chassis_no, v.length_mm, "   \
+    "v.width_mm, v.height_mm, v.gross_weight_kg, v.seating_capacity, v.kind, v.use, "         \
     "v.private_use, v.body_shape, v.inspection_expiry, v.certificate IS NOT NULL"
 
 constexpr Statement kInsertContract{
@@ -33,9 +33,8 @@ constexpr Statement kInsertVehicle{
     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb)"};
 
 constexpr Statement kFindContract{
-    "contract_find",
-    "SELECT " CONTRACT_COLUMNS
-    " FROM contracts c JOIN vehicles v ON v.contract_id = c.id WHERE c.id = $1"};
+    "contract_find", "SELECT " CONTRACT_COLUMNS
+                     " FROM contracts c JOIN vehicles v ON v.contract_id = c.id WHERE c.id = $1"};
 
 constexpr Statement kFindContractForUpdate{
     "contract_find_for_update",
@@ -54,8 +53,7 @@ constexpr Statement kFindContractsByPlate{
     " ORDER BY c.start_date DESC, c.created_at DESC LIMIT 20"};
 
 constexpr Statement kCancelContract{
-    "contract_cancel",
-    "UPDATE contracts SET cancelled_on = $2, cancel_reason = $3 WHERE id = $1"};
+    "contract_cancel", "UPDATE contracts SET cancelled_on = $2, cancel_reason = $3 WHERE id = $1"};
 
 constexpr Statement kAppendEvent{
     "event_append",

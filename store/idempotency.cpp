@@ -70,6 +70,8 @@ awaitable<void> complete_idempotency_key(Connection& db, std::string_view princi
     co_await db.query(kComplete, p);
 }
 
-awaitable<void> ping(Connection& db) { co_await db.query(kPing, Params{}); }
+awaitable<void> ping(Connection& db) {
+    co_await db.query(kPing, Params{});
+}
 
 }  // namespace roadside::store

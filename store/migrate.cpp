@@ -8,10 +8,10 @@ namespace {
 constexpr const char* kLock = "SELECT pg_advisory_lock(7262701)";
 constexpr const char* kUnlock = "SELECT pg_advisory_unlock(7262701)";
 
-constexpr Statement kCurrentVersion{
-    "migrate_current_version", "SELECT coalesce(max(version), 0) FROM schema_migrations"};
-constexpr Statement kRecordVersion{
-    "migrate_record_version", "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)"};
+constexpr Statement kCurrentVersion{"migrate_current_version",
+                                    "SELECT coalesce(max(version), 0) FROM schema_migrations"};
+constexpr Statement kRecordVersion{"migrate_record_version",
+                                   "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)"};
 
 }  // namespace
 

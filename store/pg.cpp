@@ -106,10 +106,10 @@ Params& Params::add_instant(core::Instant t) {
     const core::Date d{day};
     const std::chrono::hh_mm_ss<std::chrono::seconds> tod{t - day};
     char buf[40];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d+00:00", static_cast<int>(d.year()),
-                  static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()),
-                  static_cast<int>(tod.hours().count()), static_cast<int>(tod.minutes().count()),
-                  static_cast<int>(tod.seconds().count()));
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d+00:00",
+                  static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
+                  static_cast<unsigned>(d.day()), static_cast<int>(tod.hours().count()),
+                  static_cast<int>(tod.minutes().count()), static_cast<int>(tod.seconds().count()));
     values_.emplace_back(buf);
     return *this;
 }
@@ -182,11 +182,11 @@ awaitable<std::unique_ptr<Connection>> Connection::open(const ConnectOptions& op
         " -c TimeZone=UTC";
     // Keywords are processed in order and the last value wins: ours come first, so that a value
     // in the configured connection string (the dbname entry, expanded) takes precedence.
-    const char* keys[] = {"application_name", "options",        "keepalives",
-                          "keepalives_idle",  "keepalives_interval", "keepalives_count",
-                          "dbname",           nullptr};
-    const char* values[] = {"roadside", server_options.c_str(), "1", "30", "10", "3",
-                            options.conninfo.c_str(), nullptr};
+    const char* keys[] = {
+        "application_name",    "options",          "keepalives", "keepalives_idle",
+        "keepalives_interval", "keepalives_count", "dbname",     nullptr};
+    const char* values[] = {"roadside", server_options.c_str(),   "1",    "30", "10",
+                            "3",        options.conninfo.c_str(), nullptr};
     std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectStartParams(keys, values, 1),
                                                       &PQfinish);
     if (!conn) throw DbUnavailable("cannot allocate a database connection");
@@ -201,21 +201,25 @@ awaitable<std::unique_ptr<Connection>> Connection::open(const ConnectOptions& op
         }
         const int fd = PQsocket(conn.get());
         if (fd < 0) throw DbUnavailable("database connection has no socket");
-        const auto left = std::chrono::duration_cast<milliseconds>(
-            deadline - std::chrono::steady_clock::now());
+        const auto left =
+            std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
         if (left <= milliseconds{0}) throw DbUnavailable("database connection timed out");
         // The socket can change between polls (several hosts): wrap it anew every time, and
         // release it so that libpq stays its only owner.
         asio::posix::stream_descriptor sock(ex, fd);
-        const bool ready = co_await wait_ready(
-            sock,
-            poll == PGRES_POLLING_READING ? asio::posix::descriptor_base::wait_read
-                                          : asio::posix::descriptor_base::wait_write,
-            left);
+        const bool ready = co_await wait_ready(sock,
+                                               poll == PGRES_POLLING_READING
+                                                   ? asio::posix::descriptor_base::wait_read
+                                                   : asio::posix::descriptor_base::wait_write,
+                                               left);
         sock.release();
         if (!ready) throw DbUnavailable("database connection timed out");
         poll = PQconnectPoll(conn.get());
     }
+    // Server NOTICEs ("relation already exists, skipping") are not errors; libpq would print them
+    // on stderr.
+    PQsetNoticeProcessor(
+        conn.get(), [](void*, const char*) {}, nullptr);
     if (PQsetnonblocking(conn.get(), 1) != 0) {
         throw DbUnavailable("cannot make the database connection non-blocking");
     }
@@ -223,7 +227,8 @@ awaitable<std::unique_ptr<Connection>> Connection::open(const ConnectOptions& op
 }
 
 Connection::Connection(PGconn* conn, asio::any_io_executor ex, const ConnectOptions& options)
-    : conn_(conn), socket_(ex, PQsocket(conn)),
+    : conn_(conn),
+      socket_(ex, PQsocket(conn)),
       io_timeout_(options.statement_timeout + options.io_grace) {}
 
 Connection::~Connection() {
@@ -231,7 +236,9 @@ Connection::~Connection() {
     PQfinish(conn_);
 }
 
-bool Connection::usable() const { return !broken_ && PQstatus(conn_) == CONNECTION_OK; }
+bool Connection::usable() const {
+    return !broken_ && PQstatus(conn_) == CONNECTION_OK;
+}
 
 bool Connection::in_transaction() const {
     const auto s = PQtransactionStatus(conn_);
@@ -250,11 +257,11 @@ void Connection::fail(const std::string& what) {
 }
 
 awaitable<void> Connection::wait(Wait w, milliseconds timeout) {
-    const bool ready = co_await wait_ready(
-        socket_,
-        w == Wait::read ? asio::posix::descriptor_base::wait_read
-                        : asio::posix::descriptor_base::wait_write,
-        timeout);
+    const bool ready =
+        co_await wait_ready(socket_,
+                            w == Wait::read ? asio::posix::descriptor_base::wait_read
+                                            : asio::posix::descriptor_base::wait_write,
+                            timeout);
     if (!ready) {
         broken_ = true;  // a half-finished exchange cannot be resumed
         throw DbUnavailable("the database did not answer in time");
@@ -346,7 +353,9 @@ Lease& Lease::operator=(Lease&& other) noexcept {
     return *this;
 }
 
-Lease::~Lease() { reset(); }
+Lease::~Lease() {
+    reset();
+}
 
 void Lease::reset() {
     if (pool_ && conn_) pool_->release(std::move(conn_));
@@ -363,7 +372,9 @@ struct Pool::Waiter {
 Pool::Pool(asio::any_io_executor ex, PoolOptions options)
     : ex_(std::move(ex)), options_(std::move(options)) {}
 
-Pool::~Pool() { *alive_ = false; }
+Pool::~Pool() {
+    *alive_ = false;
+}
 
 PoolStats Pool::stats() const {
     std::lock_guard lock(mutex_);
@@ -476,11 +487,11 @@ void Pool::release(std::unique_ptr<Connection> conn) {
     if (conn && conn->usable() && conn->in_transaction()) {
         // A request ended inside a transaction (an exception on the way): roll it back before
         // anyone else gets the connection, without holding up the caller.
-        asio::co_spawn(
-            ex_,
-            roll_back_then_return(std::move(conn), alive_,
-                                  [this](std::unique_ptr<Connection> c) { put_back(std::move(c)); }),
-            asio::detached);
+        asio::co_spawn(ex_,
+                       roll_back_then_return(
+                           std::move(conn), alive_,
+                           [this](std::unique_ptr<Connection> c) { put_back(std::move(c)); }),
+                       asio::detached);
         return;
     }
     put_back(std::move(conn));

@@ -28,28 +28,29 @@ using std::chrono::milliseconds;
 
 // A statement failed on the server (constraint violation, bad SQL...). Carries the SQLSTATE.
 class DbError : public std::runtime_error {
-public:
+  public:
     DbError(const std::string& message, std::string sqlstate, std::string constraint)
-        : std::runtime_error(message), sqlstate_(std::move(sqlstate)),
+        : std::runtime_error(message),
+          sqlstate_(std::move(sqlstate)),
           constraint_(std::move(constraint)) {}
     const std::string& sqlstate() const { return sqlstate_; }
     const std::string& constraint() const { return constraint_; }
     bool unique_violation() const { return sqlstate_ == "23505"; }
 
-private:
+  private:
     std::string sqlstate_;
     std::string constraint_;
 };
 
 // The database cannot be used right now: no connection, connection lost, timed out. -> 503.
 class DbUnavailable : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 // Every connection is busy and the queue of waiting requests is full. -> 503 overloaded.
 class PoolExhausted : public DbUnavailable {
-public:
+  public:
     using DbUnavailable::DbUnavailable;
 };
 
@@ -58,7 +59,7 @@ struct PgResultDeleter {
 };
 
 class Result {
-public:
+  public:
     Result() = default;
     explicit Result(PGresult* r) : res_(r) {}
 
@@ -80,25 +81,46 @@ public:
     // (the codes stored here are snake_case).
     std::vector<std::string> text_array(int row, int col) const;
 
-private:
+  private:
     std::unique_ptr<PGresult, PgResultDeleter> res_;
 };
 
 // Parameters travel in text format; NULL is std::nullopt.
 class Params {
-public:
-    Params& add(std::string_view v) { values_.emplace_back(std::string(v)); return *this; }
-    Params& add(const std::string& v) { values_.emplace_back(v); return *this; }
-    Params& add(const char* v) { values_.emplace_back(std::string(v)); return *this; }
-    Params& add(std::int64_t v) { values_.emplace_back(std::to_string(v)); return *this; }
+  public:
+    Params& add(std::string_view v) {
+        values_.emplace_back(std::string(v));
+        return *this;
+    }
+    Params& add(const std::string& v) {
+        values_.emplace_back(v);
+        return *this;
+    }
+    Params& add(const char* v) {
+        values_.emplace_back(std::string(v));
+        return *this;
+    }
+    Params& add(std::int64_t v) {
+        values_.emplace_back(std::to_string(v));
+        return *this;
+    }
     Params& add(int v) { return add(static_cast<std::int64_t>(v)); }
-    Params& add(bool v) { values_.emplace_back(v ? "t" : "f"); return *this; }
+    Params& add(bool v) {
+        values_.emplace_back(v ? "t" : "f");
+        return *this;
+    }
     Params& add(double v);
-    Params& add(core::Date d) { values_.emplace_back(core::format_date(d)); return *this; }
-    Params& add_instant(core::Instant t);  // timestamptz
+    Params& add(core::Date d) {
+        values_.emplace_back(core::format_date(d));
+        return *this;
+    }
+    Params& add_instant(core::Instant t);       // timestamptz
     Params& add_bytea(std::string_view bytes);  // hex format
     Params& add_text_array(const std::vector<std::string>& items);
-    Params& add_null() { values_.emplace_back(std::nullopt); return *this; }
+    Params& add_null() {
+        values_.emplace_back(std::nullopt);
+        return *this;
+    }
     template <class T>
     Params& add(const std::optional<T>& v) {
         if (v) return add(*v);
@@ -108,7 +130,7 @@ public:
     int size() const { return static_cast<int>(values_.size()); }
     const std::vector<std::optional<std::string>>& values() const { return values_; }
 
-private:
+  private:
     std::vector<std::optional<std::string>> values_;
 };
 
@@ -126,7 +148,7 @@ struct ConnectOptions {
 };
 
 class Connection {
-public:
+  public:
     // Opens a connection with PQconnectStartParams/PQconnectPoll. Throws DbUnavailable.
     static asio::awaitable<std::unique_ptr<Connection>> open(const ConnectOptions& options);
     ~Connection();
@@ -144,7 +166,7 @@ public:
     // without blocking; returns usable().
     bool refresh();
 
-private:
+  private:
     Connection(PGconn* conn, asio::any_io_executor ex, const ConnectOptions& options);
     enum class Wait { read, write };
     asio::awaitable<void> wait(Wait w, milliseconds timeout);
@@ -167,7 +189,7 @@ struct PoolOptions {
 };
 
 struct PoolStats {
-    int size = 0;     // connections open or being opened
+    int size = 0;  // connections open or being opened
     int idle = 0;
     int waiters = 0;
     std::uint64_t acquired_total = 0;
@@ -180,7 +202,7 @@ class Pool;
 
 // Exclusive use of one connection; returns it to the pool when destroyed.
 class Lease {
-public:
+  public:
     Lease() = default;
     Lease(Pool* pool, std::unique_ptr<Connection> conn) : pool_(pool), conn_(std::move(conn)) {}
     Lease(Lease&& other) noexcept = default;
@@ -192,13 +214,13 @@ public:
     explicit operator bool() const { return conn_ != nullptr; }
     void reset();
 
-private:
+  private:
     Pool* pool_ = nullptr;
     std::unique_ptr<Connection> conn_;
 };
 
 class Pool {
-public:
+  public:
     Pool(asio::any_io_executor ex, PoolOptions options);
     ~Pool();
     Pool(const Pool&) = delete;
@@ -210,7 +232,7 @@ public:
     PoolStats stats() const;
     const PoolOptions& options() const { return options_; }
 
-private:
+  private:
     friend class Lease;
     struct Waiter;
     void release(std::unique_ptr<Connection> conn);

@@ -13,15 +13,14 @@ constexpr Statement kInsertToken{
     " RETURNING id, role, partner_id, contract_id, label,"
     " floor(extract(epoch FROM created_at))::bigint"};
 
-constexpr Statement kFindToken{
-    "token_find",
-    "SELECT id, role, partner_id, contract_id, label,"
-    " floor(extract(epoch FROM created_at))::bigint"
-    " FROM tokens WHERE token_hash = $1::bytea AND revoked_at IS NULL"};
+constexpr Statement kFindToken{"token_find",
+                               "SELECT id, role, partner_id, contract_id, label,"
+                               " floor(extract(epoch FROM created_at))::bigint"
+                               " FROM tokens WHERE token_hash = $1::bytea AND revoked_at IS NULL"};
 
 TokenRow read_token(const Result& r) {
-    return {r.string(0, 0), r.string(0, 1), r.opt_string(0, 2), r.opt_string(0, 3),
-            r.string(0, 4), core::Instant{std::chrono::seconds{r.int64(0, 5)}}};
+    return {r.string(0, 0),     r.string(0, 1), r.opt_string(0, 2),
+            r.opt_string(0, 3), r.string(0, 4), core::Instant{std::chrono::seconds{r.int64(0, 5)}}};
 }
 
 }  // namespace

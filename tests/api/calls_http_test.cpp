@@ -9,7 +9,7 @@ namespace roadside::testing {
 namespace {
 
 class CallsHttp : public HttpTest {
-protected:
+  protected:
     static inline std::string agent_token;
 
     static void SetUpTestSuite() {
@@ -81,18 +81,26 @@ TEST_F(CallsHttp, JapanTimeEdgesGivenInUtc) {
     const nlohmann::json body = contract_body();  // 2026-01-05, 12 months, 免責 to 2026-02-04
     create_contract(body);
     const EdgeCase cases[] = {
-        {"2026-01-04T14:59:59Z", {"coverage_not_started"}, "2026-01-04",
+        {"2026-01-04T14:59:59Z",
+         {"coverage_not_started"},
+         "2026-01-04",
          "23:59:59 JST on the day before the start: only coverage_not_started"},
-        {"2026-01-04T15:00:00Z", {"in_deductible_period"}, "2026-01-05",
+        {"2026-01-04T15:00:00Z",
+         {"in_deductible_period"},
+         "2026-01-05",
          "00:00 JST on the start date: the waiting period"},
-        {"2026-02-04T14:59:00Z", {"in_deductible_period"}, "2026-02-04",
+        {"2026-02-04T14:59:00Z",
+         {"in_deductible_period"},
+         "2026-02-04",
          "23:59 JST on the last day of 免責"},
         {"2026-02-04T15:00:00Z", {}, "2026-02-05", "00:00 JST: service from 2026-02-05"},
         {"2026-02-04T15:30:00Z", {}, "2026-02-05", "15:30 UTC is already the next day in Japan"},
         {"2027-01-04T14:59:00Z", {}, "2027-01-04", "23:59 JST on the last covered day"},
         {"2027-01-04T15:00:00Z", {"coverage_expired"}, "2027-01-05", "00:00 JST the day after"},
         {"2027-01-04T23:59:00+09:00", {}, "2027-01-04", "the same instant written in JST"},
-        {"2027-01-04T10:00:00-05:00", {"coverage_expired"}, "2027-01-05",
+        {"2027-01-04T10:00:00-05:00",
+         {"coverage_expired"},
+         "2027-01-05",
          "any offset is accepted: 15:00 UTC"},
     };
     for (const auto& tc : cases) {
@@ -167,8 +175,8 @@ TEST_F(CallsHttp, TheContractCurrentOnTheDayIsChosenAmongThoseOnOnePlate) {
 TEST_F(CallsHttp, ACallIsStoredAndReadBackWithItsVerdictAndEvents) {
     const nlohmann::json body = contract_body();
     const auto c = create_contract(body);
-    const HttpResult r = agent().post_json(
-        "/v1/calls", call_body(body["contract_no"], "2026-03-01T10:00:00+09:00"));
+    const HttpResult r =
+        agent().post_json("/v1/calls", call_body(body["contract_no"], "2026-03-01T10:00:00+09:00"));
     ASSERT_EQ(r.status, 201) << r.body;
     const nlohmann::json created = r.json();
     EXPECT_EQ(created["status"], "open");
@@ -205,8 +213,8 @@ TEST_F(CallsHttp, UncoveredAndRefusedCallsAreRecordedToo) {
     const nlohmann::json body = contract_body();
     create_contract(body);
     // During 免責: recorded, not covered.
-    HttpResult r = agent().post_json("/v1/calls",
-                                     call_body(body["contract_no"], "2026-01-20T10:00:00+09:00"));
+    HttpResult r =
+        agent().post_json("/v1/calls", call_body(body["contract_no"], "2026-01-20T10:00:00+09:00"));
     ASSERT_EQ(r.status, 201) << r.body;
     EXPECT_EQ(r.json()["status"], "not_covered");
     EXPECT_EQ(reason_codes(r.json()["coverage"]), std::vector<std::string>{"in_deductible_period"});
@@ -217,7 +225,8 @@ TEST_F(CallsHttp, UncoveredAndRefusedCallsAreRecordedToo) {
     r = agent().post_json("/v1/calls", refused);
     ASSERT_EQ(r.status, 201) << r.body;
     EXPECT_EQ(r.json()["status"], "refused");
-    const auto incident = agent().get("/v1/incidents/" + r.json()["incident_id"].get<std::string>()).json();
+    const auto incident =
+        agent().get("/v1/incidents/" + r.json()["incident_id"].get<std::string>()).json();
     EXPECT_EQ(incident["refusal_grounds"], nlohmann::json::array({"remote_island"}));
     ASSERT_EQ(incident["events"].size(), 3u);
     EXPECT_EQ(incident["events"][2]["type"], "call_refused");
@@ -274,10 +283,10 @@ TEST_F(CallsHttp, ConcurrentRetriesWithOneKeyMakeOneIncident) {
 TEST_F(CallsHttp, ContractNumberAndPlateMustAgree) {
     const nlohmann::json body = contract_body();
     create_contract(body);
-    const HttpResult r = agent().post_json("/v1/coverage/check",
-                                           {{"contract_no", body["contract_no"]},
-                                            {"plate", "品川 999 ん 9999"},
-                                            {"location", {{"lat", 35.0}, {"lon", 139.0}}}});
+    const HttpResult r =
+        agent().post_json("/v1/coverage/check", {{"contract_no", body["contract_no"]},
+                                                 {"plate", "品川 999 ん 9999"},
+                                                 {"location", {{"lat", 35.0}, {"lon", 139.0}}}});
     EXPECT_EQ(r.status, 422);
     EXPECT_EQ(r.error_code(), "plate_mismatch");
 }
@@ -299,10 +308,14 @@ TEST_F(CallsHttp, ACustomerSeesOnlyTheIncidentsOfItsOwnContract) {
     const nlohmann::json other_body = contract_body();
     create_contract(other_body);
     const std::string mine_incident =
-        agent().post_json("/v1/calls", call_body(mine_body["contract_no"], "2026-03-01T10:00:00+09:00"))
+        agent()
+            .post_json("/v1/calls",
+                       call_body(mine_body["contract_no"], "2026-03-01T10:00:00+09:00"))
             .json()["incident_id"];
     const std::string other_incident =
-        agent().post_json("/v1/calls", call_body(other_body["contract_no"], "2026-03-01T10:00:00+09:00"))
+        agent()
+            .post_json("/v1/calls",
+                       call_body(other_body["contract_no"], "2026-03-01T10:00:00+09:00"))
             .json()["incident_id"];
     HttpClient customer(server->port(), token_for("customer", mine["id"].get<std::string>()));
     EXPECT_EQ(customer.get("/v1/incidents/" + mine_incident).status, 200);
@@ -311,7 +324,10 @@ TEST_F(CallsHttp, ACustomerSeesOnlyTheIncidentsOfItsOwnContract) {
     EXPECT_EQ(r.status, 404);
     EXPECT_EQ(r.error_code(), "incident_not_found");
     // Customers neither check coverage nor log calls.
-    EXPECT_EQ(customer.post_json("/v1/calls", call_body(mine_body["contract_no"], "2026-03-01T10:00:00+09:00")).status,
+    EXPECT_EQ(customer
+                  .post_json("/v1/calls",
+                             call_body(mine_body["contract_no"], "2026-03-01T10:00:00+09:00"))
+                  .status,
               403);
 }
 
@@ -319,7 +335,8 @@ TEST_F(CallsHttp, TheEventLogIsAppendOnly) {
     const nlohmann::json body = contract_body();
     create_contract(body);
     const std::string id =
-        agent().post_json("/v1/calls", call_body(body["contract_no"], "2026-03-01T10:00:00+09:00"))
+        agent()
+            .post_json("/v1/calls", call_body(body["contract_no"], "2026-03-01T10:00:00+09:00"))
             .json()["incident_id"];
     // Enforced by the database, not only by the server: 23001 restrict_violation.
     EXPECT_EQ(db->sqlstate_of("UPDATE events SET type = 'x' WHERE incident_id = '" + id + "'"),

@@ -6,11 +6,12 @@ namespace roadside::testing {
 namespace {
 
 class ContractsHttp : public HttpTest {
-protected:
+  protected:
     static nlohmann::json check(const std::string& contract_no, const std::string& at) {
-        const HttpResult r = admin().post_json(
-            "/v1/coverage/check",
-            {{"contract_no", contract_no}, {"at", at}, {"location", {{"lat", 35.0}, {"lon", 136.0}}}});
+        const HttpResult r = admin().post_json("/v1/coverage/check",
+                                               {{"contract_no", contract_no},
+                                                {"at", at},
+                                                {"location", {{"lat", 35.0}, {"lon", 136.0}}}});
         EXPECT_EQ(r.status, 200) << r.body;
         return r.json();
     }
@@ -69,12 +70,14 @@ TEST_F(ContractsHttp, DuplicateContractNumberIsAConflictAndStoresNothing) {
 
 TEST_F(ContractsHttp, LookupByNumberAndByFullWidthPlate) {
     nlohmann::json body = contract_body();
-    const std::string digits = std::to_string(1000 + std::stoi(unique_suffix().substr(0, 4)) % 9000);
+    const std::string digits =
+        std::to_string(1000 + std::stoi(unique_suffix().substr(0, 4)) % 9000);
     body["vehicle"]["plate"] = "練馬 500 さ " + digits;
     const auto c = create_contract(body);
     // spec/api.md: plates match after normalisation (full width, spaces).
     std::string full_width_digits;
-    for (const char d : digits) full_width_digits += std::string("０１２３４５６７８９").substr((d - '0') * 3, 3);
+    for (const char d : digits)
+        full_width_digits += std::string("０１２３４５６７８９").substr((d - '0') * 3, 3);
     const std::string query = "練馬　５００　さ　" + full_width_digits;
     std::string encoded;
     for (const unsigned char ch : query) {
@@ -178,20 +181,71 @@ struct CertificateCase {
 
 TEST_F(ContractsHttp, ContractsFromEachOfficialSampleCertificate) {
     const CertificateCase cases[] = {
-        {"sample01.json", "motorcycle: not one of the 自家用7車種", "札幌 お 2994", "two_wheel",
-         "passenger", 2210, 830, 320, 2, "2026-01-03", "2023-01-04", "2025-06-01T12:00:00+09:00",
+        {"sample01.json",
+         "motorcycle: not one of the 自家用7車種",
+         "札幌 お 2994",
+         "two_wheel",
+         "passenger",
+         2210,
+         830,
+         320,
+         2,
+         "2026-01-03",
+         "2023-01-04",
+         "2025-06-01T12:00:00+09:00",
          {"vehicle_type_not_covered"}},
-        {"sample03.json", "small cargo truck, gross 3,775 kg > 3,000 kg", "横浜 411 お 9008",
-         "small", "cargo", 4690, 1690, 3775, 3, "2025-01-03", "2023-01-04",
-         "2024-06-01T12:00:00+09:00", {"vehicle_too_heavy"}},
-        {"sample04.json", "the same truck, form B", "横浜 411 お 9010", "small", "cargo", 4690,
-         1690, 3775, 3, "2025-01-03", "2023-01-04", "2024-06-01T12:00:00+09:00",
+        {"sample03.json",
+         "small cargo truck, gross 3,775 kg > 3,000 kg",
+         "横浜 411 お 9008",
+         "small",
+         "cargo",
+         4690,
+         1690,
+         3775,
+         3,
+         "2025-01-03",
+         "2023-01-04",
+         "2024-06-01T12:00:00+09:00",
          {"vehicle_too_heavy"}},
-        {"K_sample01.json", "kei passenger car: covered", "室蘭 580 お 225", "kei", "passenger",
-         3390, 1470, 1030, 4, "2026-07-25", "2023-07-26", "2024-01-10T12:00:00+09:00", {}},
-        {"K_sample02.json", "kei passenger car without a class number: covered", "室蘭 お 1",
-         "kei", "passenger", 3390, 1470, 930, 2, "2026-07-25", "2023-07-26",
-         "2024-01-10T12:00:00+09:00", {}},
+        {"sample04.json",
+         "the same truck, form B",
+         "横浜 411 お 9010",
+         "small",
+         "cargo",
+         4690,
+         1690,
+         3775,
+         3,
+         "2025-01-03",
+         "2023-01-04",
+         "2024-06-01T12:00:00+09:00",
+         {"vehicle_too_heavy"}},
+        {"K_sample01.json",
+         "kei passenger car: covered",
+         "室蘭 580 お 225",
+         "kei",
+         "passenger",
+         3390,
+         1470,
+         1030,
+         4,
+         "2026-07-25",
+         "2023-07-26",
+         "2024-01-10T12:00:00+09:00",
+         {}},
+        {"K_sample02.json",
+         "kei passenger car without a class number: covered",
+         "室蘭 お 1",
+         "kei",
+         "passenger",
+         3390,
+         1470,
+         930,
+         2,
+         "2026-07-25",
+         "2023-07-26",
+         "2024-01-10T12:00:00+09:00",
+         {}},
     };
     for (const auto& tc : cases) {
         SCOPED_TRACE(std::string(tc.file) + ": " + tc.description);

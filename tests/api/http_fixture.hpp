@@ -11,7 +11,7 @@
 namespace roadside::testing {
 
 class HttpTest : public ::testing::Test {
-protected:
+  protected:
     static inline TestDatabase* db = nullptr;
     static inline ServerProcess* server = nullptr;
 

@@ -19,7 +19,8 @@ TEST_F(SystemHttp, MetricsArePrometheusText) {
     const HttpResult r = anonymous.get("/metrics");
     EXPECT_EQ(r.status, 200);
     EXPECT_NE(r.header("content-type").find("text/plain"), std::string::npos);
-    EXPECT_NE(r.body.find("roadside_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"}"),
+    EXPECT_NE(r.body.find(
+                  "roadside_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"}"),
               std::string::npos)
         << r.body;
     EXPECT_NE(r.body.find("roadside_process_resident_memory_bytes "), std::string::npos);
@@ -39,12 +40,21 @@ TEST_F(SystemHttp, ProductsListsTheFifteenPlans) {
             EXPECT_TRUE(p.contains(field)) << p["id"] << " lacks " << field;
         }
     }
-    const std::set<std::string> expected = {
-        "cartender-domestic-standard", "cartender-domestic-premium", "cartender-import-light",
-        "cartender-import-standard",   "kaitokuten-premium",         "kaitokuten-basic",
-        "kaitokuten-minimum",          "kaitokuten-lexus",           "kaitokuten-gt",
-        "kaitokuten-vt",               "kaitokuten-import",          "aucnet-simple",
-        "aucnet-basic",                "aucnet-premium",             "aucnet-platinum"};
+    const std::set<std::string> expected = {"cartender-domestic-standard",
+                                            "cartender-domestic-premium",
+                                            "cartender-import-light",
+                                            "cartender-import-standard",
+                                            "kaitokuten-premium",
+                                            "kaitokuten-basic",
+                                            "kaitokuten-minimum",
+                                            "kaitokuten-lexus",
+                                            "kaitokuten-gt",
+                                            "kaitokuten-vt",
+                                            "kaitokuten-import",
+                                            "aucnet-simple",
+                                            "aucnet-basic",
+                                            "aucnet-premium",
+                                            "aucnet-platinum"};
     EXPECT_EQ(ids, expected);
 }
 

@@ -8,8 +8,12 @@ namespace {
 
 using namespace std::chrono;
 
-Date d(int y, unsigned m, unsigned dd) { return Date{year{y}, month{m}, day{dd}}; }
-Instant utc(const char* s) { return parse_rfc3339(s).value(); }
+Date d(int y, unsigned m, unsigned dd) {
+    return Date{year{y}, month{m}, day{dd}};
+}
+Instant utc(const char* s) {
+    return parse_rfc3339(s).value();
+}
 
 // 民法第143条: a month period ends the day before the corresponding day, or on the last day of
 // the month that has none (spec/rules.md §1 "Term", "免責期間").

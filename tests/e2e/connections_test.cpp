@@ -33,9 +33,9 @@ int open_idle(asio::io_context& ioc, int port, const std::string& token,
     for (int i = 0; i < count; ++i) {
         auto c = std::make_unique<IdleConnection>(ioc);
         boost::system::error_code ec;
-        c->socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"),
-                                        static_cast<unsigned short>(port)),
-                          ec);
+        c->socket.connect(
+            tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)),
+            ec);
         if (ec) break;
         http::request<http::string_body> req{http::verb::get, "/v1/products", 11};
         req.set(http::field::host, "127.0.0.1");
@@ -79,9 +79,10 @@ TEST(Connections, ThousandIdleKeepAliveConnectionsStayUnder100MB) {
     EXPECT_GE(metric(probe, "roadside_http_connections_open"), 1000);
     // Still answering with all of them open.
     EXPECT_EQ(probe.get("/v1/products").status, 200);
-    std::printf("[ figures  ] server RSS: %.1f MB idle, %.1f MB with 1000 idle keep-alive "
-                "connections (%.1f KB per connection)\n",
-                idle_kb / 1024.0, loaded_kb / 1024.0, (loaded_kb - idle_kb) / 1000.0);
+    std::printf(
+        "[ figures  ] server RSS: %.1f MB idle, %.1f MB with 1000 idle keep-alive "
+        "connections (%.1f KB per connection)\n",
+        idle_kb / 1024.0, loaded_kb / 1024.0, (loaded_kb - idle_kb) / 1000.0);
     EXPECT_LT(loaded_kb, 100 * 1024) << "resident memory over 100 MB";
     conns.clear();
     EXPECT_TRUE(eventually([&] { return metric(probe, "roadside_http_connections_open") <= 1; }));
@@ -108,13 +109,15 @@ TEST(Connections, LimitsFromTheConfigurationAreEnforced) {
     EXPECT_EQ(raw_exchange(server.port(), "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n", 2000ms), "");
     conns.pop_back();
     HttpClient probe(server.port());
-    EXPECT_TRUE(eventually([&] {
-        try {
-            return probe.get("/metrics").status == 200;
-        } catch (const std::exception&) {
-            return false;
-        }
-    }, 5s));
+    EXPECT_TRUE(eventually(
+        [&] {
+            try {
+                return probe.get("/metrics").status == 200;
+            } catch (const std::exception&) {
+                return false;
+            }
+        },
+        5s));
     EXPECT_GE(metric(probe, "roadside_http_connections_rejected_total"), 1);
     conns.clear();
     // The server notices the closed connections; until then the cap of 20 still holds.

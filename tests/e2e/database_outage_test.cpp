@@ -16,7 +16,7 @@ namespace {
 using namespace std::chrono_literals;
 
 class DatabaseOutage : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         db = std::make_unique<TestDatabase>("outage");
         proxy = std::make_unique<TcpProxy>(db->port());
@@ -130,7 +130,8 @@ TEST_F(DatabaseOutage, AHungDatabaseTimesOutAs503) {
     EXPECT_EQ(r.status, 503) << r.body;
     EXPECT_LT(took, 20s);
     proxy->restore();
-    EXPECT_TRUE(eventually([&] { return admin->post_json("/v1/calls", call()).status == 201; }, 10s));
+    EXPECT_TRUE(
+        eventually([&] { return admin->post_json("/v1/calls", call()).status == 201; }, 10s));
 }
 
 }  // namespace

@@ -26,7 +26,7 @@ using std::chrono::milliseconds;
 
 // Runs coroutines on a private io_context until they all finish.
 class Runner {
-public:
+  public:
     template <class T>
     std::future<T> spawn(awaitable<T> a) {
         return asio::co_spawn(ioc_, std::move(a), asio::use_future);
@@ -43,7 +43,7 @@ public:
     }
     asio::io_context& ioc() { return ioc_; }
 
-private:
+  private:
     asio::io_context ioc_;
 };
 
@@ -64,7 +64,7 @@ awaitable<std::string> backend_pid(Connection& c) {
 }
 
 class Store : public ::testing::Test {
-protected:
+  protected:
     static inline TestDatabase* db = nullptr;
     static void SetUpTestSuite() {
         db = new TestDatabase("store");
@@ -106,7 +106,8 @@ TEST_F(Store, ConcurrentMigrationsOnAFreshDatabaseDoNotRace) {
     auto b = runner.spawn(one());
     auto c = runner.spawn(one());
     runner.drain();
-    const std::size_t applied = a.get().applied.size() + b.get().applied.size() + c.get().applied.size();
+    const std::size_t applied =
+        a.get().applied.size() + b.get().applied.size() + c.get().applied.size();
     EXPECT_EQ(applied, migrations().size());
     EXPECT_EQ(fresh.scalar("SELECT count(*) FROM schema_migrations"),
               std::to_string(migrations().size()));
@@ -114,9 +115,10 @@ TEST_F(Store, ConcurrentMigrationsOnAFreshDatabaseDoNotRace) {
 
 TEST_F(Store, ANewerSchemaThanTheBinaryKnowsIsRefused) {
     TestDatabase newer("newer");
-    newer.query("CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL,"
-                " applied_at timestamptz NOT NULL DEFAULT now());"
-                " INSERT INTO schema_migrations VALUES (9999, 'from the future', now())");
+    newer.query(
+        "CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL,"
+        " applied_at timestamptz NOT NULL DEFAULT now());"
+        " INSERT INTO schema_migrations VALUES (9999, 'from the future', now())");
     Pool pool(runner.ioc().get_executor(), options_for(newer.url()));
     EXPECT_THROW(runner.run([&]() -> awaitable<void> {
         Lease l = co_await pool.acquire();
@@ -293,7 +295,7 @@ TEST_F(Store, TheIdempotencyKeyIsArbitratedByTheDatabase) {
         order.push_back("second claimed");
         const auto rec = co_await find_idempotency_key(*l, "p", key);
         co_await l->execute("ROLLBACK");
-        co_return won && rec.has_value();
+        co_return won&& rec.has_value();
     };
     auto a = runner.spawn(first());
     auto b = runner.spawn(second());
@@ -314,8 +316,8 @@ TEST_F(Store, ContractsAndIncidentsRoundTrip) {
     c.term_months = 24;
     c.corporate = true;
     c.mileage_limit_km = 30000;
-    c.holder = {"佐藤 花子", "サトウ ハナコ", core::parse_date("1990-02-28").value(), "03-0000-0000",
-                "大阪府\"引用\"\\区"};
+    c.holder = {"佐藤 花子", "サトウ ハナコ", core::parse_date("1990-02-28").value(),
+                "03-0000-0000", "大阪府\"引用\"\\区"};
     c.home = {34.6863, 135.5200};
     c.vehicle.plate = "なにわ 300 そ " + s;
     c.vehicle.length_mm = 4000;
@@ -331,8 +333,8 @@ TEST_F(Store, ContractsAndIncidentsRoundTrip) {
         const auto row = co_await insert_contract(*l, nc);
         EXPECT_TRUE(row.has_value());
         EXPECT_FALSE(co_await insert_contract(*l, nc)) << "the number is taken";
-        const auto by_plate =
-            co_await find_contracts_by_plate(*l, dispatch::normalize_plate("なにわ　３００　そ　" + s));
+        const auto by_plate = co_await find_contracts_by_plate(
+            *l, dispatch::normalize_plate("なにわ　３００　そ　" + s));
         EXPECT_EQ(by_plate.size(), 1u);
         const auto found = co_await find_contract(*l, row->contract.id);
         EXPECT_EQ(found->contract.holder.address, nc.contract.holder.address);
@@ -371,7 +373,8 @@ TEST_F(Store, ContractsAndIncidentsRoundTrip) {
         }
     }());
     EXPECT_EQ(db->scalar("SELECT refusal_grounds[2] FROM incidents i JOIN contracts c ON c.id = "
-                         "i.contract_id WHERE c.contract_no = 'RT-" + s + "'"),
+                         "i.contract_id WHERE c.contract_no = 'RT-" +
+                         s + "'"),
               "with \"quotes\", and commas");
 }
 

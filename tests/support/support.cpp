@@ -80,9 +80,15 @@ std::string base_database_url() {
                        "database tests need the throwaway cluster scripts/test.sh starts");
 }
 
-std::string source_dir() { return env_or_fail("ROADSIDE_SOURCE_DIR", "run the tests with ctest"); }
-std::string bin_dir() { return env_or_fail("ROADSIDE_BIN_DIR", "run the tests with ctest"); }
-std::string shakensho_dir() { return source_dir() + "/../shared/data/shakensho"; }
+std::string source_dir() {
+    return env_or_fail("ROADSIDE_SOURCE_DIR", "run the tests with ctest");
+}
+std::string bin_dir() {
+    return env_or_fail("ROADSIDE_BIN_DIR", "run the tests with ctest");
+}
+std::string shakensho_dir() {
+    return source_dir() + "/../shared/data/shakensho";
+}
 
 std::string release_binary() {
     return env_or_fail("ROADSIDE_RELEASE_BIN",
@@ -145,7 +151,9 @@ TestDatabase::~TestDatabase() {
     }
 }
 
-std::string TestDatabase::url() const { return base_database_url() + " dbname=" + name_; }
+std::string TestDatabase::url() const {
+    return base_database_url() + " dbname=" + name_;
+}
 
 std::string TestDatabase::url_via(const std::string& host, int port) const {
     return base_database_url() + " host=" + host + " port=" + std::to_string(port) +
@@ -215,8 +223,7 @@ void ServerProcess::start() {
     log_path_ = log_template;
     int out[2];
     if (pipe(out) != 0) throw std::runtime_error("pipe failed");
-    const std::string binary =
-        options_.binary.empty() ? bin_dir() + "/roadside" : options_.binary;
+    const std::string binary = options_.binary.empty() ? bin_dir() + "/roadside" : options_.binary;
     const pid_t pid = fork();
     if (pid < 0) throw std::runtime_error("fork failed");
     if (pid == 0) {
@@ -352,7 +359,9 @@ HttpClient::HttpClient(int port, std::string token)
     : impl_(std::make_unique<Impl>()), port_(port), token_(std::move(token)) {}
 HttpClient::~HttpClient() = default;
 
-HttpResult HttpClient::get(const std::string& target) { return request("GET", target, ""); }
+HttpResult HttpClient::get(const std::string& target) {
+    return request("GET", target, "");
+}
 
 HttpResult HttpClient::post(const std::string& target, const std::string& body,
                             std::map<std::string, std::string> headers) {
@@ -366,15 +375,16 @@ HttpResult HttpClient::post_json(const std::string& target, const nlohmann::json
 }
 
 HttpResult HttpClient::request(const std::string& method, const std::string& target,
-                               const std::string& body, std::map<std::string, std::string> headers) {
+                               const std::string& body,
+                               std::map<std::string, std::string> headers) {
     for (int attempt = 0;; ++attempt) {
         const bool reused = impl_->stream.has_value();
         try {
             if (!impl_->stream) {
                 impl_->stream.emplace(impl_->ioc);
                 impl_->stream->expires_after(std::chrono::seconds{60});
-                impl_->stream->connect(
-                    tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port_)));
+                impl_->stream->connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"),
+                                                     static_cast<unsigned short>(port_)));
                 impl_->buffer.clear();
             }
             http::request<http::string_body> req;
@@ -396,7 +406,8 @@ HttpResult HttpClient::request(const std::string& method, const std::string& tar
             out.status = static_cast<int>(res.result_int());
             for (const auto& f : res) {
                 std::string name(f.name_string());
-                for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+                for (auto& c : name)
+                    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
                 out.headers[name] = std::string(f.value());
             }
             out.body = res.body();
@@ -413,7 +424,8 @@ std::string raw_exchange(int port, const std::string& bytes, std::chrono::millis
     asio::io_context ioc;
     beast::tcp_stream stream(ioc);
     stream.expires_after(timeout);
-    stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)));
+    stream.connect(
+        tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)));
     boost::system::error_code ec;
     asio::write(stream, asio::buffer(bytes), ec);
     std::string out;
@@ -453,13 +465,15 @@ struct TcpProxy::Impl {
                 pause.expires_after(std::chrono::milliseconds{10});
                 co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
             }
-            auto [ec, n] = co_await from.async_read_some(asio::buffer(buf), asio::as_tuple(asio::use_awaitable));
+            auto [ec, n] = co_await from.async_read_some(asio::buffer(buf),
+                                                         asio::as_tuple(asio::use_awaitable));
             if (ec) break;
             while (frozen) {
                 pause.expires_after(std::chrono::milliseconds{10});
                 co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
             }
-            auto [wec, wn] = co_await asio::async_write(to, asio::buffer(buf, n), asio::as_tuple(asio::use_awaitable));
+            auto [wec, wn] = co_await asio::async_write(to, asio::buffer(buf, n),
+                                                        asio::as_tuple(asio::use_awaitable));
             if (wec) break;
         }
         boost::system::error_code ignored;
@@ -474,7 +488,8 @@ struct TcpProxy::Impl {
             if (cut) continue;  // the socket closes as it goes out of scope
             tcp::socket upstream(ioc);
             auto [cec] = co_await upstream.async_connect(
-                tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(target_port)),
+                tcp::endpoint(asio::ip::make_address("127.0.0.1"),
+                              static_cast<unsigned short>(target_port)),
                 asio::as_tuple(asio::use_awaitable));
             if (cec) continue;
             auto link = std::make_shared<Link>(Link{std::move(socket), std::move(upstream)});
@@ -532,7 +547,9 @@ void TcpProxy::cut() {
     });
 }
 
-void TcpProxy::freeze() { impl_->frozen = true; }
+void TcpProxy::freeze() {
+    impl_->frozen = true;
+}
 
 void TcpProxy::restore() {
     impl_->cut = false;

@@ -19,8 +19,8 @@ namespace roadside::testing {
 
 // $ROADSIDE_TEST_DATABASE_URL (set by scripts/test.sh); the test fails loudly without it.
 std::string base_database_url();
-std::string source_dir();  // $ROADSIDE_SOURCE_DIR
-std::string bin_dir();     // $ROADSIDE_BIN_DIR
+std::string source_dir();     // $ROADSIDE_SOURCE_DIR
+std::string bin_dir();        // $ROADSIDE_BIN_DIR
 std::string shakensho_dir();  // the official 車検証 samples in ../shared/data/shakensho
 // The Release (unsanitized) server binary, for measurements: $ROADSIDE_RELEASE_BIN, which
 // scripts/test.sh sets after building build/bin/roadside.
@@ -32,7 +32,7 @@ void raise_open_file_limit(int wanted);
 
 // A database created for this test binary and dropped at the end.
 class TestDatabase {
-public:
+  public:
     explicit TestDatabase(const std::string& tag);
     ~TestDatabase();
     const std::string& name() const { return name_; }
@@ -47,7 +47,7 @@ public:
     // Runs SQL and returns the SQLSTATE of its error, or "" when it succeeded.
     std::string sqlstate_of(const std::string& sql) const;
 
-private:
+  private:
     std::string name_;
 };
 
@@ -60,7 +60,7 @@ struct ServerOptions {
 
 // build/bin/roadside serve, on 127.0.0.1 and a port the kernel picks.
 class ServerProcess {
-public:
+  public:
     explicit ServerProcess(ServerOptions options);
     ~ServerProcess();
     void start();  // waits until it listens
@@ -74,7 +74,7 @@ public:
     std::string log() const;  // its stderr so far
     const ServerOptions& options() const { return options_; }
 
-private:
+  private:
     ServerOptions options_;
     pid_t pid_ = -1;
     int port_ = 0;
@@ -92,7 +92,7 @@ struct HttpResult {
 
 // Blocking HTTP/1.1 client with one keep-alive connection, reopened when the server closes it.
 class HttpClient {
-public:
+  public:
     explicit HttpClient(int port, std::string token = "");
     ~HttpClient();
     void set_token(std::string token) { token_ = std::move(token); }
@@ -104,7 +104,7 @@ public:
     HttpResult request(const std::string& method, const std::string& target,
                        const std::string& body, std::map<std::string, std::string> headers = {});
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
     int port_;
@@ -118,7 +118,7 @@ std::string raw_exchange(int port, const std::string& bytes,
 
 // A TCP proxy to 127.0.0.1:target_port on its own thread.
 class TcpProxy {
-public:
+  public:
     explicit TcpProxy(int target_port);
     ~TcpProxy();
     int port() const { return port_; }
@@ -129,7 +129,7 @@ public:
     // Back to normal.
     void restore();
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
     int port_ = 0;

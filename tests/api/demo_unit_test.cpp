@@ -1,0 +1,80 @@
+// The demo data run.sh loads: the same for the same seed and day, valid for its products, and a
+// realistic mix of what a call centre meets.
+#include "api/demo.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "dispatch/coverage.hpp"
+#include "dispatch/plate.hpp"
+
+namespace roadside::api {
+namespace {
+
+config::ProductCatalog products() {
+    return config::load_products(std::string(std::getenv("ROADSIDE_SOURCE_DIR")) +
+                                 "/config/products");
+}
+
+TEST(DemoData, SameSeedSameDaySameContracts) {
+    const auto catalog = products();
+    const core::Date day = core::parse_date("2026-11-23").value();
+    const auto a = demo_contracts(catalog, day, 300, 7);
+    const auto b = demo_contracts(catalog, day, 300, 7);
+    ASSERT_EQ(a.size(), 300u);
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        EXPECT_EQ(a[i].contract.contract_no, b[i].contract.contract_no);
+        EXPECT_EQ(a[i].contract.vehicle.plate, b[i].contract.vehicle.plate);
+        EXPECT_EQ(a[i].contract.start_date, b[i].contract.start_date);
+        EXPECT_EQ(a[i].contract.home.lat_deg, b[i].contract.home.lat_deg);
+    }
+    const auto other = demo_contracts(catalog, day, 300, 8);
+    int differ = 0;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        differ += a[i].contract.vehicle.plate != other[i].contract.vehicle.plate;
+    EXPECT_GT(differ, 250) << "another seed gives other data";
+}
+
+TEST(DemoData, EveryContractIsValidForItsProductAndTheMixIsRealistic) {
+    const auto catalog = products();
+    const core::Date day = core::parse_date("2026-11-23").value();
+    const auto all = demo_contracts(catalog, day, 300, 20261123);
+    std::set<std::string> numbers, product_ids, plates;
+    int eligible = 0, with_road_service = 0, waiting = 0, expired = 0, not_started = 0,
+        in_japan = 0;
+    for (const auto& nc : all) {
+        const auto& c = nc.contract;
+        const config::Product* p = catalog.find(c.product_id);
+        ASSERT_NE(p, nullptr);
+        EXPECT_TRUE(p->offers_term(c.term_months)) << c.contract_no;
+        EXPECT_TRUE(!c.zero_deductible || p->zero_deductible_option) << c.contract_no;
+        EXPECT_FALSE(dispatch::normalize_plate(c.vehicle.plate).empty());
+        numbers.insert(c.contract_no);
+        product_ids.insert(c.product_id);
+        plates.insert(dispatch::normalize_plate(c.vehicle.plate));
+        in_japan += c.home.lat_deg > 24 && c.home.lat_deg < 46 && c.home.lon_deg > 122 &&
+                    c.home.lon_deg < 146;
+        const auto v = dispatch::check_coverage(
+            c, *p, {core::japan_start_of_day(day) + std::chrono::hours{12}, c.home, std::nullopt});
+        eligible += v.eligible;
+        with_road_service += p->road_service;
+        for (const auto& r : v.reasons) {
+            waiting += r.code == dispatch::ReasonCode::in_deductible_period;
+            expired += r.code == dispatch::ReasonCode::coverage_expired;
+            not_started += r.code == dispatch::ReasonCode::coverage_not_started;
+        }
+    }
+    EXPECT_EQ(numbers.size(), 300u);
+    EXPECT_EQ(product_ids.size(), 15u) << "every product appears";
+    EXPECT_GT(plates.size(), 295u);
+    EXPECT_EQ(in_japan, 300);
+    // 7 of the 15 plans carry no road service; on the others most calls are covered.
+    EXPECT_GT(eligible * 2, with_road_service) << eligible << " of " << with_road_service;
+    EXPECT_GT(waiting, 10);
+    EXPECT_GT(expired, 10);
+    EXPECT_GT(not_started, 3);
+}
+
+}  // namespace
+}  // namespace roadside::api
