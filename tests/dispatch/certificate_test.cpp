@@ -1,7 +1,7 @@
 // The 車検証閲覧アプリ export (車検証情報取込ファイル) as the source of the vehicle that
 // ロードサービス規定 第5条 is checked against: sizes in cm, full-width text, era dates, both the
 // 登録車 (RegistCarLightCar 01) and the 軽自動車 (02) layouts. The official 国土交通省 samples are
-// read from shared/data/shakensho; variants are those samples with one field changed.
+// read from tests/data/shakensho (copies of shared/data/shakensho); variants are those samples with one field changed.
 #include "dispatch/certificate.hpp"
 
 #include <gtest/gtest.h>
@@ -12,6 +12,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,12 +29,11 @@ using U = VehicleUse;
 // ---------------------------------------------------------------------------------------------
 // Loading the official samples
 
+// Unchanged copies of the official samples live in tests/data/shakensho (see its README).
 std::filesystem::path samples_dir() {
-    if (const char* source = std::getenv("ROADSIDE_SOURCE_DIR")) {
-        const auto dir = std::filesystem::path(source) / ".." / "shared" / "data" / "shakensho";
-        if (std::filesystem::is_directory(dir)) return dir;
-    }
-    return "/work/shared/data/shakensho";
+    const char* source = std::getenv("ROADSIDE_SOURCE_DIR");
+    if (source == nullptr) throw std::runtime_error("ROADSIDE_SOURCE_DIR is not set: run with ctest");
+    return std::filesystem::path(source) / "tests" / "data" / "shakensho";
 }
 
 // The api layer's job in production: CertInfo as a flat map of strings.

@@ -86,9 +86,7 @@ std::string source_dir() {
 std::string bin_dir() {
     return env_or_fail("ROADSIDE_BIN_DIR", "run the tests with ctest");
 }
-std::string shakensho_dir() {
-    return source_dir() + "/../shared/data/shakensho";
-}
+std::string shakensho_dir() { return source_dir() + "/tests/data/shakensho"; }
 
 std::string release_binary() {
     return env_or_fail("ROADSIDE_RELEASE_BIN",

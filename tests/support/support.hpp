@@ -21,7 +21,7 @@ namespace roadside::testing {
 std::string base_database_url();
 std::string source_dir();     // $ROADSIDE_SOURCE_DIR
 std::string bin_dir();        // $ROADSIDE_BIN_DIR
-std::string shakensho_dir();  // the official 車検証 samples in ../shared/data/shakensho
+std::string shakensho_dir();  // the official 車検証 samples, copied to tests/data/shakensho
 // The Release (unsanitized) server binary, for measurements: $ROADSIDE_RELEASE_BIN, which
 // scripts/test.sh sets after building build/bin/roadside.
 std::string release_binary();
