@@ -307,7 +307,11 @@ awaitable<Response> handle_request(App& app, const Router& router, const Request
         reply = error_reply(std::current_exception(),
                             std::string(req.method_string()) + " " + std::string(req.target()));
     }
-    app.metrics.observe(route_label, std::string(req.method_string()), reply.status,
+    // Metric labels stay bounded: a made-up method is counted as OTHER.
+    const std::string method_label = req.method() == http::verb::unknown
+                                         ? std::string("OTHER")
+                                         : std::string(http::to_string(req.method()));
+    app.metrics.observe(route_label, method_label, reply.status,
                         std::chrono::steady_clock::now() - started);
     co_return to_response(reply, req.version(), req.keep_alive());
 }

@@ -18,6 +18,10 @@ namespace {
 constexpr std::int64_t kMaxOdometerKm = 10'000'000;
 constexpr std::size_t kMaxRefusalGrounds = 25;
 constexpr std::size_t kMaxNotesChars = 4000;
+// A call is logged when it comes in, or later from notes; never ahead of the clock (beyond a
+// little skew between the agent's desk and the server). A breakdown time in the future would
+// stretch every time window measured from it.
+constexpr std::chrono::minutes kMaxCallClockSkew{10};
 
 // What a coverage check and a call have in common: who, when, where.
 struct CallQuery {
@@ -117,6 +121,11 @@ awaitable<Reply> create_call(RequestContext& ctx) {
         }
     }
     incident.notes = f.opt_string("notes", kMaxNotesChars).value_or("");
+    if (q.at > ctx.now + kMaxCallClockSkew) {
+        throw ApiError(
+            422, "call_time_in_future", "a call cannot be logged ahead of the clock",
+            {{"at", core::format_japan_time(q.at)}, {"now", core::format_japan_time(ctx.now)}});
+    }
 
     store::Connection* db = co_await ctx.db();
     const Resolved r = co_await resolve_contract(ctx, *db, q);

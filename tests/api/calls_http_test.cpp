@@ -1,6 +1,7 @@
 // Coverage checks and calls through the real server and database (spec/api.md "Coverage check
 // and calls"): the verdict, its Japan-time edges, the stored incident with its history, and
 // idempotent retries.
+#include <ctime>
 #include <future>
 
 #include "http_fixture.hpp"
@@ -278,6 +279,31 @@ TEST_F(CallsHttp, ConcurrentRetriesWithOneKeyMakeOneIncident) {
     }
     EXPECT_EQ(ids.size(), 1u);
     EXPECT_EQ(count("incidents", "contract_id = '" + c["id"].get<std::string>() + "'"), "1");
+}
+
+TEST_F(CallsHttp, ACallCannotBeLoggedAheadOfTheClock) {
+    const nlohmann::json body = contract_body();
+    create_contract(body);
+    auto at = [](std::chrono::minutes ahead) {
+        const std::time_t t =
+            std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() + ahead);
+        char buf[32];
+        std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+        return std::string(buf);
+    };
+    HttpResult r = agent().post_json("/v1/calls",
+                                     call_body(body["contract_no"], at(std::chrono::minutes{60})));
+    EXPECT_EQ(r.status, 422);
+    EXPECT_EQ(r.error_code(), "call_time_in_future");
+    // A few minutes of clock skew are tolerated; a coverage check may ask about any date.
+    r = agent().post_json("/v1/calls", call_body(body["contract_no"], at(std::chrono::minutes{2})));
+    EXPECT_EQ(r.status, 201) << r.body;
+    EXPECT_EQ(agent()
+                  .post_json("/v1/coverage/check", {{"contract_no", body["contract_no"]},
+                                                    {"at", at(std::chrono::minutes{60 * 24 * 30})},
+                                                    {"location", {{"lat", 35.0}, {"lon", 139.0}}}})
+                  .status,
+              200);
 }
 
 TEST_F(CallsHttp, ContractNumberAndPlateMustAgree) {

@@ -27,6 +27,21 @@ TEST_F(SystemHttp, MetricsArePrometheusText) {
     EXPECT_NE(r.body.find("roadside_db_pool_connections "), std::string::npos);
 }
 
+TEST_F(SystemHttp, MetricLabelsStayBoundedWhateverClientsSend) {
+    // Made-up methods and paths must not grow the metrics without bound.
+    for (int i = 0; i < 20; ++i) {
+        const std::string method = "MADEUP" + std::to_string(i);
+        raw_exchange(server->port(), method + " /nowhere/" + std::to_string(i) +
+                                         " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    }
+    HttpClient anonymous(server->port());
+    const std::string body = anonymous.get("/metrics").body;
+    EXPECT_EQ(body.find("MADEUP"), std::string::npos);
+    EXPECT_EQ(body.find("/nowhere/"), std::string::npos);
+    EXPECT_NE(body.find("route=\"unmatched\",method=\"OTHER\",status=\"404\""), std::string::npos)
+        << body;
+}
+
 TEST_F(SystemHttp, ProductsListsTheFifteenPlans) {
     // spec/api.md "Products": one id per plan in the source documents.
     const HttpResult r = admin().get("/v1/products");
