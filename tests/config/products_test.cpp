@@ -3,6 +3,8 @@
 // documents (spec/rules.md §1; seeds/000 Aucnet, seeds/001 Cartender, seeds/004 買得典).
 #include "config/products.hpp"
 
+#include "temp_dir.hpp"
+
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -32,32 +34,7 @@ const ProductCatalog& catalog() {
     return c;
 }
 
-// A directory under the system temp directory, removed with everything in it at scope exit.
-class TempDir {
-  public:
-    TempDir() {
-        static std::atomic<int> counter{0};
-        path_ =
-            fs::temp_directory_path() / ("roadside-products-test-" + std::to_string(::getpid()) +
-                                         "-" + std::to_string(counter++));
-        fs::remove_all(path_);
-        fs::create_directories(path_);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    const fs::path& path() const { return path_; }
-    void write(const std::string& name, const std::string& text) const {
-        std::ofstream(path_ / name) << text;
-    }
-
-  private:
-    fs::path path_;
-};
+using test_support::TempDir;
 
 // spec/api.md "Products": one id per plan in the source documents.
 const std::vector<std::string> kRequiredIds = {"cartender-domestic-standard",

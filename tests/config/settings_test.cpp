@@ -14,6 +14,7 @@
 #include <string>
 
 #include "config/products.hpp"
+#include "temp_dir.hpp"
 
 namespace roadside::config {
 namespace {
@@ -21,31 +22,7 @@ namespace {
 namespace fs = std::filesystem;
 using Env = std::map<std::string, std::string>;
 
-class TempDir {
-  public:
-    TempDir() {
-        static std::atomic<int> counter{0};
-        path_ =
-            fs::temp_directory_path() / ("roadside-settings-test-" + std::to_string(::getpid()) +
-                                         "-" + std::to_string(counter++));
-        fs::remove_all(path_);
-        fs::create_directories(path_);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    const fs::path& path() const { return path_; }
-    void write_server_json(const std::string& text) const {
-        std::ofstream(path_ / "server.json") << text;
-    }
-
-  private:
-    fs::path path_;
-};
+using test_support::TempDir;
 
 EnvLookup fake_env(Env vars) {
     return [vars = std::move(vars)](const char* name) -> std::optional<std::string> {
@@ -81,7 +58,7 @@ TEST(LoadSettings, DefaultsWithoutAFile) {
 
 TEST(LoadSettings, FileValuesAreRead) {
     const TempDir dir;
-    dir.write_server_json(R"({"listen": "0.0.0.0:9090", "io_threads": 4, "db_pool_size": 16,
+    dir.write("server.json", R"({"listen": "0.0.0.0:9090", "io_threads": 4, "db_pool_size": 16,
         "body_limit_bytes": 2048, "header_timeout_s": 5, "db_acquire_timeout_ms": 250,
         "token_cache_max_entries": 0, "database_url": "postgresql://file/db",
         "admin_token": "from-the-file-0123456789"})");
@@ -100,7 +77,7 @@ TEST(LoadSettings, FileValuesAreRead) {
 
 TEST(LoadSettings, EnvironmentOverridesTheFile) {
     const TempDir dir;
-    dir.write_server_json(R"({"listen": "0.0.0.0:9090", "io_threads": 4, "db_pool_size": 16,
+    dir.write("server.json", R"({"listen": "0.0.0.0:9090", "io_threads": 4, "db_pool_size": 16,
         "database_url": "postgresql://file/db", "admin_token": "from-the-file-0123456789"})");
     const ServerSettings s =
         load_settings(dir.path(), fake_env({{"ROADSIDE_LISTEN", "[::1]:7070"},
@@ -118,9 +95,9 @@ TEST(LoadSettings, EnvironmentOverridesTheFile) {
 
 TEST(LoadSettings, ConfigDirFromArgumentThenEnvironment) {
     const TempDir from_env;
-    from_env.write_server_json(R"({"io_threads": 5})");
+    from_env.write("server.json", R"({"io_threads": 5})");
     const TempDir from_arg;
-    from_arg.write_server_json(R"({"io_threads": 7})");
+    from_arg.write("server.json", R"({"io_threads": 7})");
     const Env env = with(required_env(), {{"ROADSIDE_CONFIG_DIR", from_env.path().string()}});
 
     const ServerSettings by_env = load_settings(std::nullopt, fake_env(env));
@@ -242,7 +219,7 @@ TEST(LoadSettings, InvalidValuesNameTheFieldOrVariable) {
     // clang-format on
     for (const auto& c : cases) {
         const TempDir dir;
-        if (c.server_json != nullptr) dir.write_server_json(c.server_json);
+        if (c.server_json != nullptr) dir.write("server.json", c.server_json);
         Env env = required_env();
         for (const auto& [k, v] : c.env) {
             if (v == "-") {
