@@ -349,6 +349,7 @@ Lease& Lease::operator=(Lease&& other) noexcept {
         reset();
         pool_ = other.pool_;
         conn_ = std::move(other.conn_);
+        pool_alive_ = std::move(other.pool_alive_);
     }
     return *this;
 }
@@ -358,7 +359,7 @@ Lease::~Lease() {
 }
 
 void Lease::reset() {
-    if (pool_ && conn_) pool_->release(std::move(conn_));
+    if (pool_ && conn_ && pool_alive_ && *pool_alive_) pool_->release(std::move(conn_));
     conn_.reset();
 }
 
@@ -397,7 +398,7 @@ awaitable<Lease> Pool::acquire() {
             idle_.pop_back();
             if (c->refresh()) {
                 ++counters_.acquired_total;
-                co_return Lease(this, std::move(c));
+                co_return Lease(this, std::move(c), alive_);
             }
             dead.push_back(std::move(c));
             --open_;
@@ -434,7 +435,7 @@ awaitable<Lease> Pool::acquire() {
         if (handed->refresh()) {
             std::lock_guard lock(mutex_);
             ++counters_.acquired_total;
-            co_return Lease(this, std::move(handed));
+            co_return Lease(this, std::move(handed), alive_);
         }
         handed.reset();  // its slot is ours: open a fresh connection in it
         permit = true;
@@ -458,7 +459,7 @@ awaitable<Lease> Pool::connect_in_slot() {
     std::lock_guard lock(mutex_);
     ++counters_.connects_total;
     ++counters_.acquired_total;
-    co_return Lease(this, std::move(conn));
+    co_return Lease(this, std::move(conn), alive_);
 }
 
 void Pool::forget_one() {

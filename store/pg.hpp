@@ -204,7 +204,8 @@ class Pool;
 class Lease {
   public:
     Lease() = default;
-    Lease(Pool* pool, std::unique_ptr<Connection> conn) : pool_(pool), conn_(std::move(conn)) {}
+    Lease(Pool* pool, std::unique_ptr<Connection> conn, std::shared_ptr<bool> pool_alive)
+        : pool_(pool), conn_(std::move(conn)), pool_alive_(std::move(pool_alive)) {}
     Lease(Lease&& other) noexcept = default;
     Lease& operator=(Lease&& other) noexcept;
     ~Lease();
@@ -217,6 +218,9 @@ class Lease {
   private:
     Pool* pool_ = nullptr;
     std::unique_ptr<Connection> conn_;
+    // A lease can outlive its pool: a request still waiting on the database when the shutdown
+    // grace period ends is destroyed with the io_context, after the pool.
+    std::shared_ptr<bool> pool_alive_;
 };
 
 class Pool {

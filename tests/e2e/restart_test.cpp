@@ -114,5 +114,38 @@ TEST(Restart, SigtermLetsTheRequestInFlightFinish) {
     EXPECT_EQ(db.scalar("SELECT count(*) FROM incidents"), "1");
 }
 
+TEST(Restart, SigtermGivesUpOnARequestStuckPastTheGracePeriod) {
+    // shutdown_grace_s bounds the wait: a request still waiting on a hung database when it ends
+    // is abandoned, and the server still exits cleanly (no crash, no sanitizer report).
+    TestDatabase db("grace");
+    TcpProxy proxy(db.port());
+    ServerOptions options;
+    options.database_url = db.url_via("127.0.0.1", proxy.port());
+    options.extra_env["ROADSIDE_CONFIG_DIR"] = config_dir_with({{"shutdown_grace_s", 1}});
+    ServerProcess server(options);
+    server.start();
+    HttpClient admin(server.port(), options.admin_token);
+    const std::string no = "GR-" + unique_suffix();
+    ASSERT_EQ(admin.post_json("/v1/contracts", contract_json(no)).status, 201);
+    proxy.freeze();
+    auto stuck = std::async(std::launch::async, [&] {
+        try {
+            HttpClient c(server.port(), options.admin_token);
+            return c.post_json("/v1/calls", call_json(no)).status;
+        } catch (const std::exception&) {
+            return -1;  // the connection was closed without an answer
+        }
+    });
+    std::this_thread::sleep_for(300ms);
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(server.stop(), 0) << server.log();
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+    EXPECT_NE(server.log().find("still open after the grace period"), std::string::npos)
+        << server.log();
+    EXPECT_EQ(stuck.get(), -1);
+    proxy.restore();
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM incidents"), "0") << "nothing half-done was kept";
+}
+
 }  // namespace
 }  // namespace roadside::testing
