@@ -73,7 +73,8 @@ json latlon_json(const geo::LatLon& p) {
     return {{"lat", p.lat_deg}, {"lon", p.lon_deg}};
 }
 
-json contract_json(const store::ContractRow& row, const config::Product& product) {
+json contract_json(const store::ContractRow& row, const config::Product& product,
+                   core::Date today) {
     const dispatch::Contract& c = row.contract;
     const dispatch::CoverageTerms terms = dispatch::coverage_terms(c, product);
     const auto vehicle_reasons = dispatch::check_vehicle(c.vehicle);
@@ -85,7 +86,7 @@ json contract_json(const store::ContractRow& row, const config::Product& product
         {"contract_no", c.contract_no},
         {"product_id", c.product_id},
         {"product", {{"name", product.name}, {"provider", product.provider}}},
-        {"status", c.cancelled_on ? "cancelled" : "active"},
+        {"status", dispatch::contract_status(c, terms, today)},
         {"start_date", core::format_date(c.start_date)},
         {"term_months", c.term_months},
         {"zero_deductible", c.zero_deductible},

@@ -14,7 +14,9 @@ nlohmann::json reasons_json(const std::vector<dispatch::Reason>& reasons);
 nlohmann::json terms_json(const dispatch::CoverageTerms& t);
 nlohmann::json vehicle_json(const dispatch::Vehicle& v);
 nlohmann::json product_json(const config::Product& p);
-nlohmann::json contract_json(const store::ContractRow& row, const config::Product& product);
+// `today` (Japan time) decides the contract's status: active, not_started, expired, cancelled.
+nlohmann::json contract_json(const store::ContractRow& row, const config::Product& product,
+                             core::Date today);
 nlohmann::json latlon_json(const geo::LatLon& p);
 // The verdict of a coverage check, as the agent sees it and as it is stored with the incident.
 nlohmann::json verdict_json(const store::ContractRow& row, const config::Product& product,

@@ -135,7 +135,7 @@ awaitable<Reply> create_contract(RequestContext& ctx) {
     created.type = "contract_created";
     created.data_json = event_data.dump();
     co_await store::append_event(*db, created);
-    co_return Reply::json(201, contract_json(*row, product));
+    co_return Reply::json(201, contract_json(*row, product, core::japan_date(ctx.now)));
 }
 
 awaitable<Reply> get_contract(RequestContext& ctx) {
@@ -144,7 +144,8 @@ awaitable<Reply> get_contract(RequestContext& ctx) {
     store::Connection* db = co_await ctx.db();
     const auto row = co_await store::find_contract(*db, id);
     if (!row) throw ApiError(404, "contract_not_found", "no contract with this id");
-    json out = contract_json(*row, product_of(ctx.app, row->contract.product_id));
+    json out = contract_json(*row, product_of(ctx.app, row->contract.product_id),
+                             core::japan_date(ctx.now));
     json events = json::array();
     for (const auto& e : co_await store::contract_events(*db, id)) events.push_back(event_json(e));
     out["events"] = events;
@@ -172,7 +173,7 @@ awaitable<Reply> find_contracts(RequestContext& ctx) {
     json list = json::array();
     for (const auto& row : rows) {
         if (const config::Product* p = ctx.app.products.find(row.contract.product_id)) {
-            list.push_back(contract_json(row, *p));
+            list.push_back(contract_json(row, *p, core::japan_date(ctx.now)));
         }
     }
     co_return Reply::json(200, {{"contracts", list}});
@@ -201,8 +202,9 @@ awaitable<Reply> cancel_contract(RequestContext& ctx) {
     cancelled.data_json = json{{"date", core::format_date(on)}, {"reason", reason}}.dump();
     co_await store::append_event(*db, cancelled);
     const auto updated = co_await store::find_contract(*db, id);
-    co_return Reply::json(
-        200, contract_json(*updated, product_of(ctx.app, updated->contract.product_id)));
+    co_return Reply::json(200,
+                          contract_json(*updated, product_of(ctx.app, updated->contract.product_id),
+                                        core::japan_date(ctx.now)));
 }
 
 }  // namespace

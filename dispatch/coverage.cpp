@@ -93,6 +93,13 @@ void check_contract(const Contract& c, const config::Product& p, const CallFacts
 
 }  // namespace
 
+std::string_view contract_status(const Contract& c, const CoverageTerms& terms, Date day) {
+    if (c.cancelled_on && *c.cancelled_on <= day) return "cancelled";
+    if (day < terms.start_date) return "not_started";
+    if (day > terms.end_date) return "expired";
+    return "active";
+}
+
 std::size_t select_contract(const std::vector<const Contract*>& candidates,
                             const config::ProductCatalog& products, Date day) {
     assert(!candidates.empty());

@@ -2,6 +2,7 @@
 // Is this contract's car covered for road service at this moment? (spec/rules.md §1–§3)
 #include <cstdint>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "config/products.hpp"
@@ -44,6 +45,10 @@ struct CoverageVerdict {
         false;  // ロードサービス規定 第1条3(1): >= 100 km in a straight line
     int free_tow_km = 0;
 };
+
+// Where a contract stands on `day`: "cancelled" from its cancellation date, "not_started" before
+// its start date, "expired" after its last covered day, otherwise "active".
+std::string_view contract_status(const Contract& c, const CoverageTerms& terms, core::Date day);
 
 // Among the contracts registered on one plate (newest start first), the one a call on `day` is
 // about: the first whose term contains the day and that is not cancelled by then; otherwise the

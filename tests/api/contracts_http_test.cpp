@@ -1,5 +1,6 @@
 // Contracts through the real server and database: create (from vehicle data or from an official
 // 車検証 export), read back, look up, cancel (spec/api.md "Contracts").
+#include "core/calendar.hpp"
 #include "http_fixture.hpp"
 
 namespace roadside::testing {
@@ -23,7 +24,6 @@ TEST_F(ContractsHttp, CreateTheSpecExampleAndReadItBack) {
     ASSERT_EQ(created.status, 201) << created.body;
     const nlohmann::json c = created.json();
     EXPECT_EQ(c["contract_no"], body["contract_no"]);
-    EXPECT_EQ(c["status"], "active");
     // rules.md §1: 2026-01-05 + 12 months -> last covered day 2027-01-04; 免責 until 2026-02-04.
     EXPECT_EQ(c["coverage"]["start_date"], "2026-01-05");
     EXPECT_EQ(c["coverage"]["end_date"], "2027-01-04");
@@ -42,6 +42,26 @@ TEST_F(ContractsHttp, CreateTheSpecExampleAndReadItBack) {
     ASSERT_EQ(again["events"].size(), 1u);
     EXPECT_EQ(again["events"][0]["type"], "contract_created");
     EXPECT_EQ(again["events"][0]["actor"], "admin:bootstrap-admin");
+}
+
+TEST_F(ContractsHttp, StatusIsWhereTheContractStandsToday) {
+    // Today in Japan, as the server sees it.
+    const core::Date today = core::japan_date(core::now_seconds());
+    auto starting = [&](int days_from_today, int term_months) {
+        nlohmann::json body = contract_body("kaitokuten-basic");
+        body["start_date"] = core::format_date(core::add_days(today, days_from_today));
+        body["term_months"] = term_months;
+        return create_contract(body);
+    };
+    EXPECT_EQ(starting(-10, 12)["status"], "active");
+    EXPECT_EQ(starting(0, 12)["status"], "active") << "from its first day";
+    EXPECT_EQ(starting(1, 12)["status"], "not_started");
+    EXPECT_EQ(starting(-800, 24)["status"], "expired");
+    const auto cancelled = starting(-10, 12);
+    const HttpResult r = admin().post_json(
+        "/v1/contracts/" + cancelled["id"].get<std::string>() + "/cancel",
+        {{"date", core::format_date(core::add_days(today, 5))}, {"reason", "輸出"}});
+    EXPECT_EQ(r.json()["status"], "active") << "a cancellation takes effect on its date";
 }
 
 TEST_F(ContractsHttp, AgentsReadContractsButDoNotCreateThem) {

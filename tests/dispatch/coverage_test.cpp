@@ -885,5 +885,46 @@ TEST(RemoteSupport, DistanceIsReportedEvenWhenNotCovered) {
     EXPECT_GT(v.distance_from_home_m, 400'000);
 }
 
+// The status shown with a contract (2026-01-05 + 12 months; cancellation on 2026-06-10 where set).
+TEST(ContractStatus, WhereTheContractStandsOnADay) {
+    struct Case {
+        Date day;
+        bool cancelled;
+        std::string_view status;
+        const char* why;
+    };
+    const Case cases[] = {
+        {d(2026, 1, 4), false, "not_started", "the day before the start date"},
+        {d(2026, 1, 5), false, "active", "the start date (in 免責, but the contract runs)"},
+        {d(2027, 1, 4), false, "active", "the last covered day"},
+        {d(2027, 1, 5), false, "expired", "the day after"},
+        {d(2026, 6, 9), true, "active", "the day before the cancellation date"},
+        {d(2026, 6, 10), true, "cancelled", "from the cancellation date (第3条(2))"},
+        {d(2027, 2, 1), true, "cancelled", "cancelled wins over expired"},
+    };
+    for (const auto& c : cases) {
+        Contract contract = base_contract("kaitokuten-basic");
+        if (c.cancelled) contract.cancelled_on = d(2026, 6, 10);
+        const CoverageTerms t = coverage_terms(contract, product("kaitokuten-basic"));
+        EXPECT_EQ(contract_status(contract, t, c.day), c.status) << c.why;
+    }
+}
+
+// Several contracts on one plate: the one in force on the day of the call.
+TEST(SelectContract, TheContractInForceOnTheDayOfTheCall) {
+    Contract newest = base_contract("kaitokuten-basic");  // 2026-01-05 .. 2027-01-04
+    Contract older = base_contract("kaitokuten-basic");
+    older.start_date = d(2024, 3, 1);  // .. 2025-02-28
+    Contract cancelled = base_contract("kaitokuten-basic");
+    cancelled.start_date = d(2025, 3, 1);  // .. 2026-02-28, cancelled 2025-10-01
+    cancelled.cancelled_on = d(2025, 10, 1);
+    const std::vector<const Contract*> plate = {&newest, &cancelled, &older};  // newest first
+    EXPECT_EQ(select_contract(plate, catalog(), d(2026, 6, 1)), 0u);
+    EXPECT_EQ(select_contract(plate, catalog(), d(2024, 12, 1)), 2u);
+    EXPECT_EQ(select_contract(plate, catalog(), d(2025, 6, 1)), 1u) << "before its cancellation";
+    EXPECT_EQ(select_contract(plate, catalog(), d(2025, 11, 1)), 0u)
+        << "none in force: the newest, whose verdict explains why";
+}
+
 }  // namespace
 }  // namespace roadside::dispatch
