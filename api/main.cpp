@@ -84,7 +84,7 @@ struct ServeState {
     asio::io_context* ioc;
     store::Pool* pool;
     std::chrono::seconds grace;
-    std::string url;
+    std::string host;
     int exit_code = 0;
 };
 
@@ -92,10 +92,10 @@ asio::awaitable<void> start_serving(ServeState& st) {
     try {
         co_await migrate_now(*st.pool);
         const std::uint16_t port = st.server->start();
-        const auto& s = *st.server;
-        (void)s;
-        st.url = "http://" + st.url + ":" + std::to_string(port);
-        std::printf("roadside: listening on %s\n", st.url.c_str());
+        const bool v6 = st.host.find(':') != std::string::npos;
+        const std::string url =
+            "http://" + (v6 ? "[" + st.host + "]" : st.host) + ":" + std::to_string(port);
+        std::printf("roadside: listening on %s\n", url.c_str());
         std::fflush(stdout);
     } catch (const std::exception& e) {
         api::log_error(std::string("cannot start: ") + e.what());
