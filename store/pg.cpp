@@ -4,6 +4,8 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -173,10 +175,85 @@ bool unavailable_state(std::string_view sqlstate) {
            sqlstate.starts_with("57P0") || sqlstate == "57014";
 }
 
+struct ConninfoDeleter {
+    void operator()(PQconninfoOption* o) const { PQconninfoFree(o); }
+};
+
+// libpq looks host names up with a blocking getaddrinfo() inside the "non-blocking" connect
+// (its documentation: use hostaddr to prevent DNS queries). A single host name is resolved here
+// with Asio's resolver, off the I/O threads, and handed over as host=h,h,... hostaddr=a1,a2,...
+// so that libpq still tries every address in turn and keeps the name for authentication and TLS.
+//
+// The host name to look up and its port, when the connection string has exactly one host name
+// (not a socket path, not an address, no hostaddr already).
+std::optional<std::pair<std::string, std::string>> host_to_resolve(const std::string& conninfo) {
+    char* error = nullptr;
+    std::unique_ptr<PQconninfoOption, ConninfoDeleter> parsed(
+        PQconninfoParse(conninfo.c_str(), &error));
+    if (error != nullptr) PQfreemem(error);
+    if (!parsed) return std::nullopt;  // libpq will report the malformed string itself
+    std::string host;
+    std::string hostaddr;
+    std::string port;
+    for (auto* o = parsed.get(); o->keyword != nullptr; ++o) {
+        const std::string value = o->val ? o->val : "";
+        if (std::string_view(o->keyword) == "host") host = value;
+        if (std::string_view(o->keyword) == "hostaddr") hostaddr = value;
+        if (std::string_view(o->keyword) == "port") port = value;
+    }
+    if (host.empty() || !hostaddr.empty() || host.front() == '/' || host.front() == '@' ||
+        host.find(',') != std::string::npos || port.find(',') != std::string::npos) {
+        return std::nullopt;
+    }
+    boost::system::error_code literal;
+    asio::ip::make_address(host, literal);
+    if (!literal) return std::nullopt;  // already an address
+    return std::make_pair(host, port.empty() ? std::string("5432") : port);
+}
+
+// host=h,h,... hostaddr=a1,a2,... for every address found.
+std::vector<std::pair<std::string, std::string>> host_keywords(
+    const std::string& host, const asio::ip::tcp::resolver::results_type& found) {
+    std::string hosts;
+    std::string addresses;
+    for (const auto& entry : found) {
+        if (!hosts.empty()) {
+            hosts += ',';
+            addresses += ',';
+        }
+        hosts += host;
+        addresses += entry.endpoint().address().to_string();
+    }
+    if (addresses.empty()) throw DbUnavailable("the database host " + host + " has no address");
+    return {{"host", hosts}, {"hostaddr", addresses}};
+}
+
+// (Kept minimal, without strings built in its frame: GCC 12 mishandles some of those in
+// coroutines.)
+awaitable<asio::ip::tcp::resolver::results_type> resolve(const std::string& host,
+                                                         const std::string& port,
+                                                         milliseconds timeout) {
+    asio::ip::tcp::resolver resolver(co_await asio::this_coro::executor);
+    asio::steady_timer timer(co_await asio::this_coro::executor, timeout);
+    auto outcome = co_await (resolver.async_resolve(host, port, asio::as_tuple(use_awaitable)) ||
+                             timer.async_wait(asio::as_tuple(use_awaitable)));
+    if (outcome.index() != 0) throw DbUnavailable("looking up the database host timed out");
+    if (std::get<0>(std::get<0>(outcome))) {
+        throw DbUnavailable("cannot look up the database host: " +
+                            std::get<0>(std::get<0>(outcome)).message());
+    }
+    co_return std::get<1>(std::get<0>(std::move(outcome)));
+}
+
 }  // namespace
 
 awaitable<std::unique_ptr<Connection>> Connection::open(const ConnectOptions& options) {
     const auto ex = co_await asio::this_coro::executor;
+    std::vector<std::pair<std::string, std::string>> resolved;
+    if (const auto target = host_to_resolve(options.conninfo)) {
+        const auto found = co_await resolve(target->first, target->second, options.connect_timeout);
+        resolved = host_keywords(target->first, found);
+    }
     const std::string server_options =
         "-c statement_timeout=" + std::to_string(options.statement_timeout.count()) +
         " -c TimeZone=UTC";

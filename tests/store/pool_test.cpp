@@ -198,6 +198,27 @@ TEST_F(Store, AnUnreachableDatabaseIsUnavailableNotAHang) {
     EXPECT_EQ(pool.stats().connect_failures_total, 1u);
 }
 
+TEST_F(Store, AHostNameIsResolvedWithoutBlockingAndEveryAddressIsTried) {
+    // "localhost" usually resolves to ::1 and 127.0.0.1; the test cluster listens on 127.0.0.1
+    // only, so this connects only if libpq is handed every address the name has.
+    std::string url = db->url();
+    const auto pos = url.find("host=127.0.0.1");
+    ASSERT_NE(pos, std::string::npos) << url;
+    url.replace(pos, 14, "host=localhost");
+    Pool pool(runner.ioc().get_executor(), options_for(url, 1));
+    EXPECT_NO_THROW(runner.run([&]() -> awaitable<void> {
+        Lease l = co_await pool.acquire();
+        co_await ping(*l);
+    }()));
+}
+
+TEST_F(Store, AHostNameThatDoesNotResolveIsUnavailable) {
+    Pool nowhere(runner.ioc().get_executor(),
+                 options_for("host=no-such-host.invalid dbname=x user=y", 1));
+    EXPECT_THROW(runner.run([&]() -> awaitable<void> { Lease l = co_await nowhere.acquire(); }()),
+                 DbUnavailable);
+}
+
 TEST_F(Store, AConnectionKilledByTheServerIsReplaced) {
     Pool pool(runner.ioc().get_executor(), options_for(db->url(), 1));
     const std::string first_pid = runner.run([&]() -> awaitable<std::string> {
