@@ -1,4 +1,5 @@
 // /healthz, /metrics, /v1/products and /v1/tokens through the real server and database.
+#include "../spec_product_ids.hpp"
 #include "http_fixture.hpp"
 
 namespace roadside::testing {
@@ -55,21 +56,7 @@ TEST_F(SystemHttp, ProductsListsTheFifteenPlans) {
             EXPECT_TRUE(p.contains(field)) << p["id"] << " lacks " << field;
         }
     }
-    const std::set<std::string> expected = {"cartender-domestic-standard",
-                                            "cartender-domestic-premium",
-                                            "cartender-import-light",
-                                            "cartender-import-standard",
-                                            "kaitokuten-premium",
-                                            "kaitokuten-basic",
-                                            "kaitokuten-minimum",
-                                            "kaitokuten-lexus",
-                                            "kaitokuten-gt",
-                                            "kaitokuten-vt",
-                                            "kaitokuten-import",
-                                            "aucnet-simple",
-                                            "aucnet-basic",
-                                            "aucnet-premium",
-                                            "aucnet-platinum"};
+    const std::set<std::string> expected(kSpecProductIds.begin(), kSpecProductIds.end());
     EXPECT_EQ(ids, expected);
 }
 

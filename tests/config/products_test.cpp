@@ -3,6 +3,7 @@
 // documents (spec/rules.md §1; seeds/000 Aucnet, seeds/001 Cartender, seeds/004 買得典).
 #include "config/products.hpp"
 
+#include "../spec_product_ids.hpp"
 #include "temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -37,21 +38,7 @@ const ProductCatalog& catalog() {
 using test_support::TempDir;
 
 // spec/api.md "Products": one id per plan in the source documents.
-const std::vector<std::string> kRequiredIds = {"cartender-domestic-standard",
-                                               "cartender-domestic-premium",
-                                               "cartender-import-light",
-                                               "cartender-import-standard",
-                                               "kaitokuten-premium",
-                                               "kaitokuten-basic",
-                                               "kaitokuten-minimum",
-                                               "kaitokuten-lexus",
-                                               "kaitokuten-gt",
-                                               "kaitokuten-vt",
-                                               "kaitokuten-import",
-                                               "aucnet-simple",
-                                               "aucnet-basic",
-                                               "aucnet-premium",
-                                               "aucnet-platinum"};
+const std::vector<std::string>& kRequiredIds = roadside::testing::kSpecProductIds;
 
 TEST(ProductCatalog, EveryFileLoadsAndEveryRequiredIdExists) {
     const ProductCatalog& c = catalog();
