@@ -7,22 +7,29 @@
 #include "api/metrics.hpp"
 #include "config/products.hpp"
 #include "config/settings.hpp"
+#include "config/tariff.hpp"
 #include "core/calendar.hpp"
 #include "store/pg.hpp"
 
 namespace roadside::api {
 
+class Dispatcher;
+
 struct App {
     config::ServerSettings settings;
     config::ProductCatalog products;
+    config::Tariff tariff;
+    Dispatcher* dispatcher = nullptr;  // set by main before serving
     store::Pool& pool;
     Metrics& metrics;
     TokenCache tokens;
     std::function<core::Instant()> now = core::now_seconds;
 
-    App(config::ServerSettings s, config::ProductCatalog p, store::Pool& pool, Metrics& metrics)
+    App(config::ServerSettings s, config::ProductCatalog p, config::Tariff t, store::Pool& pool,
+        Metrics& metrics)
         : settings(std::move(s)),
           products(std::move(p)),
+          tariff(std::move(t)),
           pool(pool),
           metrics(metrics),
           tokens(settings.token_cache_ttl_s, settings.token_cache_max_entries) {}

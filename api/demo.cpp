@@ -1,5 +1,8 @@
 #include "api/demo.hpp"
 
+#include <cmath>
+#include <cstdio>
+#include <iterator>
 #include <random>
 
 #include "dispatch/plate.hpp"
@@ -182,6 +185,59 @@ std::vector<store::NewContract> demo_contracts(const config::ProductCatalog& pro
 }
 
 namespace {
+
+// Prefecture populations, in units of 10,000 (2020 census, rounded), in demo_cities() order.
+constexpr int kPopulation10k[] = {
+    522, 124, 121, 230, 96,  107, 183, 287, 193, 194, 734, 628, 1405, 924, 220, 103,
+    113, 77,  81,  205, 198, 363, 754, 177, 141, 258, 884, 547, 133,  92,  55,  67,
+    189, 280, 134, 72,  95,  133, 69,  513, 81,  131, 174, 113, 107,  159, 147};
+
+constexpr const char* kPartnerKinds[] = {"レッカー", "ロードサービス", "自動車整備", "モータース"};
+
+}  // namespace
+
+std::vector<store::NewPartner> demo_partners(int count, std::uint64_t seed) {
+    const auto& cities = demo_cities();
+    if (cities.size() != std::size(kPopulation10k)) return {};
+    std::mt19937_64 rng(seed);
+    int total = 0;
+    for (const int p : kPopulation10k) total += p;
+    std::normal_distribution<double> spread(0.0, 1.0);
+    std::vector<store::NewPartner> out;
+    for (int i = 0; i < count; ++i) {
+        int w = static_cast<int>(rng() % static_cast<std::uint64_t>(total));
+        std::size_t c = 0;
+        while (w >= kPopulation10k[c]) w -= kPopulation10k[c++];
+        const DemoCity& city = cities[c];
+        // About 20 km around the capital; 60 km in Hokkaido (index 0), which is large and sparse.
+        const double sigma_km = c == 0 ? 60.0 : 20.0;
+        const double dlat = spread(rng) * sigma_km / 111.0;
+        const double dlon = spread(rng) * sigma_km / (111.0 * std::cos(city.lat * M_PI / 180.0));
+        store::NewPartner p;
+        p.base = {city.lat + dlat, city.lon + dlon};
+        char name[128];
+        std::snprintf(name, sizeof name, "%s%s %d号店", city.name,
+                      kPartnerKinds[rng() % std::size(kPartnerKinds)], i + 1);
+        p.name = name;
+        char phone[24];
+        std::snprintf(phone, sizeof phone, "0120-%03d-%03d", static_cast<int>(rng() % 1000),
+                      i % 1000);
+        p.phone = phone;
+        const int kind = static_cast<int>(rng() % 10);
+        if (kind < 5) {
+            p.capabilities = {"on_site"};
+        } else if (kind < 8) {
+            p.capabilities = {"on_site", "wrecker"};
+        } else {
+            p.capabilities = {"on_site", "wrecker", "carrier"};
+        }
+        p.created_by = "demo-data";
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
+namespace {
 constexpr store::Statement kCountDemo{
     "demo_count", "SELECT count(*) FROM contracts WHERE contract_no LIKE 'DEMO-%'"};
 }  // namespace
@@ -194,6 +250,11 @@ awaitable<int> load_demo_data(store::Connection& db, const config::ProductCatalo
     int inserted = 0;
     for (const auto& c : demo_contracts(products, today, count, seed)) {
         if (co_await store::insert_contract(db, c)) ++inserted;
+    }
+    if (co_await store::count_partners(db) == 0) {
+        for (const auto& p : demo_partners(kDemoPartnerCount, seed)) {
+            co_await store::insert_partner(db, p);
+        }
     }
     co_await db.execute("COMMIT");
     co_return inserted;

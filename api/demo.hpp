@@ -7,6 +7,7 @@
 
 #include "config/products.hpp"
 #include "store/contracts.hpp"
+#include "store/partners.hpp"
 
 namespace roadside::api {
 
@@ -23,7 +24,14 @@ const std::vector<DemoCity>& demo_cities();
 std::vector<store::NewContract> demo_contracts(const config::ProductCatalog& products,
                                                core::Date today, int count, std::uint64_t seed);
 
-// Inserts them unless demo data exists already; returns how many were inserted.
+// Pure: a partner network across Japan, in proportion to each prefecture's population, spread
+// around its capital (wider in Hokkaido). About half the partners are on-site crews only; the rest
+// also run wreckers or carriers.
+std::vector<store::NewPartner> demo_partners(int count, std::uint64_t seed);
+inline constexpr int kDemoPartnerCount = 500;
+
+// Inserts the contracts and the partners unless demo data exists already; returns how many
+// contracts were inserted.
 boost::asio::awaitable<int> load_demo_data(store::Connection& db,
                                            const config::ProductCatalog& products, core::Date today,
                                            int count, std::uint64_t seed);

@@ -147,4 +147,69 @@ json event_json(const store::EventRow& e) {
             {"data", data}};
 }
 
+namespace {
+json parse_stored(const std::string& text) {
+    json j = json::parse(text, nullptr, false);
+    return j.is_discarded() ? json() : j;
+}
+
+}  // namespace
+
+json offer_json(const store::OfferRow& o) {
+    return {{"partner_id", o.partner_id},
+            {"seq", o.seq},
+            {"partner_distance_km", km_from_m(o.distance_m)},
+            {"offered_at", core::format_japan_time(o.offered_at)},
+            {"expires_at", core::format_japan_time(o.expires_at)},
+            {"outcome", o.outcome ? json(*o.outcome) : json()},
+            {"resolved_at", o.resolved_at ? json(core::format_japan_time(*o.resolved_at)) : json()},
+            {"resolved_by", o.resolved_by ? json(*o.resolved_by) : json()},
+            {"reason", o.reason ? json(*o.reason) : json()}};
+}
+
+// The job as agents and partners see it. `offers` is the agent's view of every partner asked;
+// a partner sees only its own offer.
+json job_json(const store::JobRow& j, const std::vector<store::OfferRow>* offers,
+              const std::optional<std::string>& only_partner) {
+    json out = {
+        {"job_id", j.id},
+        {"incident_id", j.incident_id},
+        {"service", j.service},
+        {"status", j.status},
+        {"partner_id", j.partner_id ? json(*j.partner_id) : json()},
+        {"offer_expires_at",
+         j.offer_expires_at ? json(core::format_japan_time(*j.offer_expires_at)) : json()},
+        {"unassigned_reason", j.unassigned_reason ? json(*j.unassigned_reason) : json()},
+        {"location", latlon_json(j.location)},
+        {"problem", j.problem},
+        {"caller_phone", j.caller_phone},
+        {"destination", j.destination ? json{{"lat", j.destination->position.lat_deg},
+                                              {"lon", j.destination->position.lon_deg},
+                                              {"name", j.destination->name}}
+                                        : json()},
+        {"request", parse_stored(j.request_json)},
+        {"free", j.free},
+        {"paid_reasons", parse_stored(j.paid_reasons_json)},
+        {"estimated_tow_km", j.estimated_tow_m ? json(km_from_m(*j.estimated_tow_m)) : json()},
+        {"estimated_customer_charge_yen", j.estimated_customer_charge_yen},
+        {"estimate", parse_stored(j.estimate_json)},
+        {"eta_minutes", j.eta_minutes ? json(*j.eta_minutes) : json()},
+        {"outcome", j.outcome ? json(*j.outcome) : json()},
+        {"tow_distance_km", j.tow_distance_m ? json(km_from_m(*j.tow_distance_m)) : json()},
+        {"storage_hours",
+         j.storage_minutes ? json(static_cast<double>(*j.storage_minutes) / 60.0) : json()},
+        {"charges", j.charges_json ? parse_stored(*j.charges_json) : json()},
+        {"created_at", core::format_japan_time(j.created_at)},
+        {"created_by", j.created_by},
+        {"updated_at", core::format_japan_time(j.updated_at)}};
+    if (offers != nullptr) {
+        json list = json::array();
+        for (const auto& o : *offers) {
+            if (!only_partner || o.partner_id == *only_partner) list.push_back(offer_json(o));
+        }
+        out["offers"] = list;
+    }
+    return out;
+}
+
 }  // namespace roadside::api

@@ -6,6 +6,7 @@
 #include "dispatch/coverage.hpp"
 #include "store/contracts.hpp"
 #include "store/incidents.hpp"
+#include "store/jobs.hpp"
 
 namespace roadside::api {
 
@@ -22,6 +23,11 @@ nlohmann::json latlon_json(const geo::LatLon& p);
 nlohmann::json verdict_json(const store::ContractRow& row, const config::Product& product,
                             const dispatch::CoverageVerdict& v, core::Instant at);
 nlohmann::json event_json(const store::EventRow& e);
+// A job as agents and partners see it (spec/api.md "Jobs"). With `offers`, the partners asked;
+// with `only_partner`, only that partner's own offer.
+nlohmann::json offer_json(const store::OfferRow& o);
+nlohmann::json job_json(const store::JobRow& j, const std::vector<store::OfferRow>* offers,
+                        const std::optional<std::string>& only_partner);
 // Kilometres from whole metres, exact to the metre: 403112 m -> 403.112.
 double km_from_m(std::int64_t metres);
 

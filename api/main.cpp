@@ -23,6 +23,7 @@
 
 #include "api/certificate_json.hpp"
 #include "api/demo.hpp"
+#include "api/dispatcher.hpp"
 #include "api/errors.hpp"
 #include "api/json_out.hpp"
 #include "api/log.hpp"
@@ -83,6 +84,7 @@ struct ServeState {
     api::Server* server;
     asio::io_context* ioc;
     store::Pool* pool;
+    api::Dispatcher* dispatcher;
     std::chrono::seconds grace;
     std::string host;
     int exit_code = 0;
@@ -91,7 +93,14 @@ struct ServeState {
 asio::awaitable<void> start_serving(ServeState& st) {
     try {
         co_await migrate_now(*st.pool);
+        {
+            store::Lease lease = co_await st.pool->acquire();
+            co_await st.dispatcher->refresh(*lease, true);
+        }
+        api::log_info(std::to_string(st.dispatcher->indexed_partners()) + " partners indexed");
         const std::uint16_t port = st.server->start();
+        // Offers that lapsed while no server was running are handled at once.
+        asio::co_spawn(*st.ioc, st.dispatcher->run_sweeper(*st.pool), asio::detached);
         const bool v6 = st.host.find(':') != std::string::npos;
         const std::string url =
             "http://" + (v6 ? "[" + st.host + "]" : st.host) + ":" + std::to_string(port);
@@ -109,6 +118,7 @@ asio::awaitable<void> stop_on_signal(ServeState& st, asio::signal_set& signals) 
     if (ec) co_return;
     api::log_info("signal " + std::to_string(signal) + ": shutting down");
     st.server->begin_shutdown();
+    st.dispatcher->stop();
     co_await st.server->drained(st.grace);
     if (st.server->open_connections() > 0) {
         api::log_warn(std::to_string(st.server->open_connections()) +
@@ -150,6 +160,15 @@ void raise_open_file_limit(const config::ServerSettings& s) {
     }
 }
 
+config::Tariff tariff_or_exit(const config::ServerSettings& s) {
+    try {
+        return config::load_tariff(s.config_dir / "tariff.json");
+    } catch (const config::ConfigError& e) {
+        std::fprintf(stderr, "roadside: configuration error: %s\n", e.what());
+        std::exit(2);
+    }
+}
+
 int serve() {
     const config::ServerSettings settings = settings_or_exit();
     raise_open_file_limit(settings);
@@ -157,12 +176,15 @@ int serve() {
     asio::io_context ioc(settings.io_threads);
     store::Pool pool(ioc.get_executor(), pool_options(settings));
     api::Metrics metrics;
-    api::App app(settings, std::move(products), pool, metrics);
+    api::App app(settings, std::move(products), tariff_or_exit(settings), pool, metrics);
+    api::Dispatcher dispatcher(app.settings);
+    app.dispatcher = &dispatcher;
     api::Router router;
     api::add_all_routes(router);
     api::Server server(ioc, app, router);
 
-    ServeState st{&server, &ioc, &pool, settings.shutdown_grace_s, settings.listen_host};
+    ServeState st{&server,         &ioc, &pool, &dispatcher, settings.shutdown_grace_s,
+                  settings.listen_host};
     asio::signal_set signals(ioc, SIGINT, SIGTERM);
     asio::co_spawn(ioc, stop_on_signal(st, signals), asio::detached);
     asio::co_spawn(ioc, start_serving(st), asio::detached);
@@ -216,7 +238,8 @@ int demo_data(int count, std::uint64_t seed) {
         if (n == 0) {
             std::printf("roadside: demo data already loaded\n");
         } else {
-            std::printf("roadside: loaded %d demo contracts\n", n);
+            std::printf("roadside: loaded %d demo contracts and %d partners\n", n,
+                        api::kDemoPartnerCount);
         }
     });
 }

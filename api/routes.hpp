@@ -8,12 +8,16 @@ void add_system_routes(Router& r);    // /healthz, /metrics, /v1/products
 void add_token_routes(Router& r);     // /v1/tokens
 void add_contract_routes(Router& r);  // /v1/contracts
 void add_call_routes(Router& r);      // /v1/coverage/check, /v1/calls, /v1/incidents
+void add_partner_routes(Router& r);   // /v1/partners, /v1/partner/position
+void add_job_routes(Router& r);       // /v1/incidents/{id}/jobs, /v1/jobs, /v1/partner/jobs
 
 inline void add_all_routes(Router& r) {
     add_system_routes(r);
     add_token_routes(r);
     add_contract_routes(r);
     add_call_routes(r);
+    add_partner_routes(r);
+    add_job_routes(r);
 }
 
 }  // namespace roadside::api

@@ -7,6 +7,7 @@
 #include "dispatch/refusal.hpp"
 #include "store/contracts.hpp"
 #include "store/incidents.hpp"
+#include "store/jobs.hpp"
 
 namespace roadside::api {
 
@@ -200,6 +201,17 @@ awaitable<Reply> get_incident(RequestContext& ctx) {
     json coverage = json::parse(incident->coverage_json, nullptr, false);
     json events = json::array();
     for (const auto& e : co_await store::incident_events(*db, id)) events.push_back(event_json(e));
+    // Jobs with their charges; agents and admins also see which partners were asked.
+    json jobs = json::array();
+    const std::vector<store::JobRow> job_rows = co_await store::incident_jobs(*db, id);
+    for (const auto& j : job_rows) {
+        if (ctx.principal.role == Role::customer) {
+            jobs.push_back(job_json(j, nullptr, std::nullopt));
+        } else {
+            const std::vector<store::OfferRow> offers = co_await store::job_offers(*db, j.id);
+            jobs.push_back(job_json(j, &offers, std::nullopt));
+        }
+    }
     co_return Reply::json(
         200, {{"incident_id", incident->id},
               {"status", incident->status},
@@ -218,7 +230,7 @@ awaitable<Reply> get_incident(RequestContext& ctx) {
               {"distance_from_home_km", km_from_m(incident->distance_from_home_m)},
               {"remote_support_eligible", incident->remote_support_eligible},
               {"coverage", coverage},
-              {"jobs", json::array()},
+              {"jobs", jobs},
               {"claims", json::array()},
               {"events", events},
               {"created_by", incident->created_by},

@@ -2,6 +2,7 @@
 #include "api/json_in.hpp"
 #include "api/routes.hpp"
 #include "store/contracts.hpp"
+#include "store/partners.hpp"
 #include "store/tokens.hpp"
 
 namespace roadside::api {
@@ -35,10 +36,10 @@ awaitable<Reply> create_token(RequestContext& ctx) {
     }
     if (role == Role::partner) {
         if (!partner_id) missing_field("partner_id");
-        // Partners are created by the dispatch module, which this build does not have yet:
-        // no partner id can be valid.
-        throw ApiError(422, "partner_not_found", "no partner with this id",
-                       {{"partner_id", *partner_id}});
+        if (!is_uuid(*partner_id) || !co_await store::find_partner(*db, *partner_id)) {
+            throw ApiError(422, "partner_not_found", "no partner with this id",
+                           {{"partner_id", *partner_id}});
+        }
     }
     const std::string token = generate_token();
     store::NewToken new_token;

@@ -55,6 +55,16 @@ std::int64_t bounded_int(const json& doc, const char* field, std::int64_t min, s
     return v.get<std::int64_t>();
 }
 
+double bounded_number(const json& doc, const char* field, double min, double max,
+                      const std::string& file) {
+    const json& v = doc.at(field);
+    if (!v.is_number() || !(v.get<double>() >= min) || !(v.get<double>() <= max)) {
+        throw ConfigError(file + ": field \"" + field + "\": must be a number between " +
+                          std::to_string(min) + " and " + std::to_string(max));
+    }
+    return v.get<double>();
+}
+
 std::string string_field(const json& doc, const char* field, const std::string& file) {
     const json& v = doc.at(field);
     if (!v.is_string()) throw ConfigError(file + ": field \"" + field + "\": must be a string");
@@ -88,7 +98,13 @@ void apply_file(ServerSettings& s, const std::filesystem::path& path) {
                                         "db_statement_timeout_ms",
                                         "token_cache_ttl_s",
                                         "token_cache_max_entries",
-                                        "admin_token"};
+                                        "admin_token",
+                                        "offer_timeout_s",
+                                        "offer_sweep_interval_ms",
+                                        "dispatch_radius_km",
+                                        "road_factor",
+                                        "road_speed_kmh",
+                                        "partner_refresh_interval_ms"};
     for (const auto& [key, value] : doc.items()) {
         bool ok = false;
         for (const char* k : known) ok = ok || key == k;
@@ -128,6 +144,15 @@ void apply_file(ServerSettings& s, const std::filesystem::path& path) {
     millis("db_statement_timeout_ms", s.db_statement_timeout_ms, 3'600'000);
     secs("token_cache_ttl_s", s.token_cache_ttl_s, 3600);
     num("token_cache_max_entries", s.token_cache_max_entries, 0, 10'000'000);
+    secs("offer_timeout_s", s.offer_timeout_s, 3600);
+    millis("offer_sweep_interval_ms", s.offer_sweep_interval_ms, 60'000);
+    millis("partner_refresh_interval_ms", s.partner_refresh_interval_ms, 600'000);
+    auto real = [&](const char* f, double& target, double min, double max) {
+        if (doc.contains(f)) target = bounded_number(doc, f, min, max, file);
+    };
+    real("dispatch_radius_km", s.dispatch_radius_km, 1.0, 2000.0);
+    real("road_factor", s.road_factor, 1.0, 5.0);
+    real("road_speed_kmh", s.road_speed_kmh, 1.0, 200.0);
 }
 
 int env_int(const EnvLookup& env, const char* name, int min, int max, int fallback) {
@@ -165,6 +190,8 @@ ServerSettings load_settings(const std::optional<std::filesystem::path>& config_
     if (const auto token = env("ROADSIDE_ADMIN_TOKEN")) s.admin_token = *token;
     s.io_threads = env_int(env, "ROADSIDE_IO_THREADS", 1, 64, s.io_threads);
     s.db_pool_size = env_int(env, "ROADSIDE_DB_POOL_SIZE", 1, 256, s.db_pool_size);
+    s.offer_timeout_s = std::chrono::seconds{env_int(env, "ROADSIDE_OFFER_TIMEOUT_S", 1, 3600,
+                                                     static_cast<int>(s.offer_timeout_s.count()))};
 
     if (s.database_url.empty()) {
         throw ConfigError("database_url: not set (ROADSIDE_DATABASE_URL or \"database_url\" in " +

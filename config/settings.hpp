@@ -38,6 +38,21 @@ struct ServerSettings {
     // Authentication.
     std::chrono::seconds token_cache_ttl_s{30};
     std::size_t token_cache_max_entries = 10'000;
+
+    // Dispatch (spec: issue "Dispatch"). A job is offered to one partner at a time; an offer lapses
+    // after offer_timeout_s (ROADSIDE_OFFER_TIMEOUT_S) and the next candidate gets it. Every server
+    // sharing the database sweeps for lapsed offers each offer_sweep_interval_ms.
+    std::chrono::seconds offer_timeout_s{90};
+    std::chrono::milliseconds offer_sweep_interval_ms{500};
+    // Candidates: partners within dispatch_radius_km (geodesic) of the breakdown, ranked by
+    // estimated arrival = geodesic distance × road_factor ÷ road_speed_kmh. The same road factor
+    // turns the geodesic to a tow destination into the estimated tow distance.
+    double dispatch_radius_km = 80.0;
+    double road_factor = 1.3;
+    double road_speed_kmh = 40.0;
+    // How often a server re-reads partner positions changed by other servers (its own changes
+    // are seen at once).
+    std::chrono::milliseconds partner_refresh_interval_ms{1000};
 };
 
 using EnvLookup = std::function<std::optional<std::string>(const char*)>;
@@ -45,7 +60,7 @@ EnvLookup process_env();
 
 // Reads <config_dir>/server.json when it exists, then applies ROADSIDE_* variables:
 // ROADSIDE_CONFIG_DIR, ROADSIDE_LISTEN (host:port), ROADSIDE_DATABASE_URL, ROADSIDE_ADMIN_TOKEN,
-// ROADSIDE_IO_THREADS, ROADSIDE_DB_POOL_SIZE. Throws ConfigError naming the file or variable and
+// ROADSIDE_IO_THREADS, ROADSIDE_DB_POOL_SIZE, ROADSIDE_OFFER_TIMEOUT_S. Throws ConfigError naming the file or variable and
 // the field when a value is unusable or a required one (database URL, admin token) is missing.
 ServerSettings load_settings(const std::optional<std::filesystem::path>& config_dir_arg,
                              const EnvLookup& env);

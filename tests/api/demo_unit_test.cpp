@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "dispatch/coverage.hpp"
@@ -74,6 +75,31 @@ TEST(DemoData, EveryContractIsValidForItsProductAndTheMixIsRealistic) {
     EXPECT_GT(waiting, 10);
     EXPECT_GT(expired, 10);
     EXPECT_GT(not_started, 3);
+}
+
+TEST(DemoData, PartnersFollowThePopulationAndCoverEveryService) {
+    const auto a = demo_partners(kDemoPartnerCount, 20261123);
+    const auto b = demo_partners(kDemoPartnerCount, 20261123);
+    ASSERT_EQ(a.size(), static_cast<std::size_t>(kDemoPartnerCount));
+    int near_tokyo = 0, near_tottori = 0, towing = 0, on_site = 0;
+    std::set<std::string> names;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        EXPECT_EQ(a[i].base.lat_deg, b[i].base.lat_deg) << "same seed, same network";
+        EXPECT_TRUE(geo::is_valid(a[i].base));
+        EXPECT_FALSE(a[i].capabilities.empty());
+        names.insert(a[i].name);
+        const auto& caps = a[i].capabilities;
+        towing += std::find(caps.begin(), caps.end(), "wrecker") != caps.end();
+        on_site += std::find(caps.begin(), caps.end(), "on_site") != caps.end();
+        near_tokyo += geo::distance_m(a[i].base, {35.6895, 139.6917}) < 80'000;
+        near_tottori += geo::distance_m(a[i].base, {35.5036, 134.2383}) < 40'000;
+    }
+    EXPECT_EQ(names.size(), a.size());
+    // Tokyo, Kanagawa, Saitama and Chiba hold about 29 % of Japan; Tottori about 0.4 %.
+    EXPECT_GT(near_tokyo, 100);
+    EXPECT_LT(near_tottori, 15);
+    EXPECT_GT(towing, 150);
+    EXPECT_EQ(on_site, kDemoPartnerCount);
 }
 
 }  // namespace

@@ -25,7 +25,7 @@ std::string shakensho_dir();  // the official 車検証 samples, copied to tests
 // The Release (unsanitized) server binary, for measurements: $ROADSIDE_RELEASE_BIN, which
 // scripts/test.sh sets after building build/bin/roadside.
 std::string release_binary();
-// A configuration folder with the given server.json and the project's products.
+// A configuration folder with the given server.json and the project's products and tariff.
 std::string config_dir_with(const nlohmann::json& server_json);
 // Raises this process's open-file soft limit (a test that opens many connections).
 void raise_open_file_limit(int wanted);

@@ -1,0 +1,291 @@
+// bench-select: how long choosing the nearest tow partners takes, with the spatial index
+// (geo::PartnerIndex) and with the brute force it must agree with, on a Japan-like population of
+// partners and breakdowns.
+//
+//   bench-select [--partners N=10000] [--queries Q=20000] [--k 5] [--radius-km 80] [--seed 1]
+//                [--baseline-queries B=1000] [--cell-km 20]
+//
+// The brute force measures every partner's geodesic (milliseconds per query), so by default it runs
+// on the first 1000 queries only; those are the ones whose answers are compared. Pass
+// --baseline-queries equal to --queries to compare all of them. Exit status 1 when any compared
+// answer differs, 2 on bad arguments. Figures are meaningful only in a Release build.
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include "geo/partner_index.hpp"
+
+namespace {
+
+using roadside::geo::Candidate;
+using roadside::geo::IndexedPartner;
+using roadside::geo::LatLon;
+using roadside::geo::NearestQuery;
+using roadside::geo::PartnerIndex;
+using Clock = std::chrono::steady_clock;
+using Rng = std::mt19937_64;
+
+// Mirrors dispatch::Capability; the benchmark links geo only.
+constexpr unsigned kOnSite = 1u;
+constexpr unsigned kWrecker = 2u;
+constexpr unsigned kCarrier = 4u;
+
+struct Options {
+    std::size_t partners = 10'000;
+    std::size_t queries = 20'000;
+    std::size_t k = 5;
+    double radius_km = 80.0;
+    std::uint64_t seed = 1;
+    std::size_t baseline_queries = 1'000;
+    double cell_km = 20.0;
+};
+
+void usage(std::FILE* to) {
+    std::fputs(
+        "usage: bench-select [--partners N=10000] [--queries Q=20000] [--k 5] [--radius-km 80]\n"
+        "                    [--seed 1] [--baseline-queries B=1000] [--cell-km 20]\n",
+        to);
+}
+
+template <typename T>
+bool parse_number(std::string_view text, T& out) {
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return !text.empty() && ec == std::errc() && ptr == text.data() + text.size();
+}
+
+// Accepts "--name value" and "--name=value".
+bool parse_options(int argc, char** argv, Options& o) {
+    for (int i = 1; i < argc; ++i) {
+        std::string_view arg = argv[i];
+        if (arg == "--help" || arg == "-h") {
+            usage(stdout);
+            std::exit(0);
+        }
+        std::string_view value;
+        if (const auto eq = arg.find('='); eq != std::string_view::npos) {
+            value = arg.substr(eq + 1);
+            arg = arg.substr(0, eq);
+        } else if (i + 1 < argc) {
+            value = argv[++i];
+        } else {
+            std::fprintf(stderr, "bench-select: %s needs a value\n", argv[i]);
+            return false;
+        }
+        bool ok = false;
+        if (arg == "--partners") {
+            ok = parse_number(value, o.partners);
+        } else if (arg == "--queries") {
+            ok = parse_number(value, o.queries);
+        } else if (arg == "--k") {
+            ok = parse_number(value, o.k);
+        } else if (arg == "--radius-km") {
+            ok = parse_number(value, o.radius_km) && o.radius_km >= 0;
+        } else if (arg == "--seed") {
+            ok = parse_number(value, o.seed);
+        } else if (arg == "--baseline-queries") {
+            ok = parse_number(value, o.baseline_queries);
+        } else if (arg == "--cell-km") {
+            ok = parse_number(value, o.cell_km) && o.cell_km * 1000.0 >= 10.0;
+        } else {
+            std::fprintf(stderr, "bench-select: unknown option %.*s\n",
+                         static_cast<int>(arg.size()), arg.data());
+            return false;
+        }
+        if (!ok) {
+            std::fprintf(stderr, "bench-select: bad value for %.*s: %.*s\n",
+                         static_cast<int>(arg.size()), arg.data(), static_cast<int>(value.size()),
+                         value.data());
+            return false;
+        }
+    }
+    o.baseline_queries = std::min(o.baseline_queries, o.queries);
+    return true;
+}
+
+double wrap_lon(double lon_deg) {
+    while (lon_deg > 180.0) lon_deg -= 360.0;
+    while (lon_deg < -180.0) lon_deg += 360.0;
+    return lon_deg;
+}
+
+LatLon around(Rng& rng, LatLon centre, double sigma_deg) {
+    std::normal_distribution<double> jitter(0.0, sigma_deg);
+    return {std::clamp(centre.lat_deg + jitter(rng), -90.0, 90.0),
+            wrap_lon(centre.lon_deg + jitter(rng))};
+}
+
+// Where partners are and where cars break down: mostly around the big metropolitan areas
+// (weights roughly by population), the rest spread over Japan's bounding box.
+LatLon japan_point(Rng& rng) {
+    struct Cluster {
+        double cumulative;
+        LatLon centre;
+        double sigma_deg;
+    };
+    static constexpr Cluster clusters[] = {
+        {0.30, {35.68, 139.77}, 0.35},  // Tokyo
+        {0.45, {34.69, 135.50}, 0.30},  // Osaka
+        {0.53, {35.18, 136.91}, 0.25},  // Nagoya
+        {0.57, {43.06, 141.35}, 0.20},  // Sapporo
+        {0.62, {33.59, 130.40}, 0.20},  // Fukuoka
+    };
+    const double pick = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+    for (const auto& c : clusters) {
+        if (pick < c.cumulative) return around(rng, c.centre, c.sigma_deg);
+    }
+    return {std::uniform_real_distribution<double>(24.0, 46.0)(rng),
+            std::uniform_real_distribution<double>(123.0, 146.0)(rng)};
+}
+
+std::vector<IndexedPartner> make_partners(Rng& rng, std::size_t n) {
+    std::bernoulli_distribution on_site(0.8), wrecker(0.35), carrier(0.3), available(0.85);
+    std::vector<IndexedPartner> out;
+    out.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        IndexedPartner p;
+        p.id = "partner-" + std::to_string(i);
+        p.position = japan_point(rng);
+        p.capabilities = (on_site(rng) ? kOnSite : 0u) | (wrecker(rng) ? kWrecker : 0u) |
+                         (carrier(rng) ? kCarrier : 0u);
+        if (p.capabilities == 0) p.capabilities = kOnSite;
+        p.available = available(rng);
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
+double micros(Clock::duration d) {
+    return std::chrono::duration<double, std::micro>(d).count();
+}
+
+struct Summary {
+    double mean_us = 0;
+    double p50_us = 0;
+    double p99_us = 0;
+};
+
+Summary summarise(std::vector<double> us) {
+    Summary s;
+    if (us.empty()) return s;
+    double total = 0;
+    for (const double v : us) total += v;
+    s.mean_us = total / static_cast<double>(us.size());
+    std::sort(us.begin(), us.end());
+    const auto at = [&us](double q) {
+        return us[std::min(us.size() - 1,
+                           static_cast<std::size_t>(q * static_cast<double>(us.size())))];
+    };
+    s.p50_us = at(0.50);
+    s.p99_us = at(0.99);
+    return s;
+}
+
+void print(const char* what, const Summary& s) {
+    std::printf("%s: mean %.1f us, p50 %.1f us, p99 %.1f us\n", what, s.mean_us, s.p50_us,
+                s.p99_us);
+}
+
+bool same(const std::vector<Candidate>& a, const std::vector<Candidate>& b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (a[i].id != b[i].id || a[i].distance_m != b[i].distance_m) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Options o;
+    if (!parse_options(argc, argv, o)) {
+        usage(stderr);
+        return 2;
+    }
+#ifdef NDEBUG
+    std::puts("build: optimised (NDEBUG)");
+#else
+    std::puts("build: debug, assertions on: figures are not meaningful");
+#endif
+
+    Rng rng(o.seed);
+    const auto partners = make_partners(rng, o.partners);
+    std::vector<NearestQuery> queries(o.queries);
+    for (auto& q : queries) {
+        q.from = japan_point(rng);
+        q.any_of_capabilities = kWrecker | kCarrier;
+        q.radius_m = o.radius_km * 1000.0;
+        q.k = o.k;
+    }
+    std::printf("partners: %zu (Japan-like, seed %llu)\n", o.partners,
+                static_cast<unsigned long long>(o.seed));
+    std::printf("queries: %zu, k %zu, radius %.1f km, capabilities wrecker|carrier\n", o.queries,
+                o.k, o.radius_km);
+
+    const auto build_start = Clock::now();
+    PartnerIndex index(o.cell_km * 1000.0);
+    for (const auto& p : partners) index.upsert(p);
+    const auto build_time = Clock::now() - build_start;
+    std::printf("cell: %.1f km\n", o.cell_km);
+    std::printf("index build: %.2f ms\n", micros(build_time) / 1000.0);
+
+    std::vector<std::vector<Candidate>> answers(queries.size());
+    std::vector<double> index_us(queries.size());
+    std::size_t found = 0;
+    for (std::size_t i = 0; i < queries.size(); ++i) {
+        const auto start = Clock::now();
+        answers[i] = index.nearest(queries[i]);
+        index_us[i] = micros(Clock::now() - start);
+        found += answers[i].size();
+    }
+    const Summary index_summary = summarise(index_us);
+    print("index", index_summary);
+    std::printf(
+        "answers: %.2f partners per query on average\n",
+        queries.empty() ? 0.0 : static_cast<double>(found) / static_cast<double>(queries.size()));
+
+    // The floor under any exact method: the geodesics to the answers themselves.
+    std::vector<double> floor_us(queries.size());
+    double sink = 0;
+    for (std::size_t i = 0; i < queries.size(); ++i) {
+        const auto start = Clock::now();
+        for (const auto& c : answers[i]) {
+            sink += roadside::geo::distance_m(queries[i].from, index.find(c.id)->position);
+        }
+        floor_us[i] = micros(Clock::now() - start);
+    }
+    print("geodesics to the answers alone", summarise(floor_us));
+    if (sink < 0) std::puts("");  // keeps the loop from being optimised away
+
+    std::vector<double> brute_us(o.baseline_queries);
+    std::size_t differing = 0;
+    for (std::size_t i = 0; i < o.baseline_queries; ++i) {
+        const auto start = Clock::now();
+        const auto want = roadside::geo::nearest_brute_force(partners, queries[i]);
+        brute_us[i] = micros(Clock::now() - start);
+        if (!same(answers[i], want)) {
+            if (++differing <= 5) {
+                std::printf("differs: query %zu from %.6f,%.6f\n", i, queries[i].from.lat_deg,
+                            queries[i].from.lon_deg);
+            }
+        }
+    }
+    const Summary brute_summary = summarise(brute_us);
+    std::printf("brute force measured on the first %zu of %zu queries (it is slow)\n",
+                o.baseline_queries, o.queries);
+    print("brute force", brute_summary);
+    if (index_summary.mean_us > 0 && o.baseline_queries > 0) {
+        std::printf("speed-up: %.0fx (mean), %.0fx (p99)\n",
+                    brute_summary.mean_us / index_summary.mean_us,
+                    brute_summary.p99_us / index_summary.p99_us);
+    }
+    std::printf("results identical: %s (%zu queries compared, %zu differ)\n",
+                differing == 0 ? "yes" : "NO", o.baseline_queries, differing);
+    return differing == 0 ? 0 : 1;
+}
