@@ -46,8 +46,9 @@ class PartnerIndex {
     // at in sparse areas, larger ones more partners to read in dense ones.
     explicit PartnerIndex(double cell_m = 20'000.0);
 
-    // Inserts the partner or replaces what is known about it (position, capabilities, availability).
-    // Throws std::invalid_argument, changing nothing, when the position is not valid (is_valid).
+    // Inserts the partner or replaces what is known about it (position, capabilities,
+    // availability). Throws std::invalid_argument, changing nothing, when the position is not
+    // valid (is_valid).
     void upsert(const IndexedPartner& p);
     // Unknown ids are ignored.
     void erase(std::string_view id);
@@ -67,7 +68,9 @@ class PartnerIndex {
     ~PartnerIndex();
 
   private:
-    struct Impl;  // the implementer's choice
+    // A uniform grid of cubes over ECEF coordinates, cells found through a hash table on their
+    // packed coordinates, and an id → slot map, so that upsert, erase and find are O(1).
+    struct Impl;
     std::unique_ptr<Impl> impl_;
 };
 

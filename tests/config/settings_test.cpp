@@ -144,6 +144,33 @@ TEST(LoadSettings, IntegerVariablesAtTheirBounds) {
     }
 }
 
+TEST(LoadSettings, DispatchSettingsFromFileAndEnvironment) {
+    const TempDir dir;
+    ServerSettings s = load_settings(dir.path(), fake_env(required_env()));
+    EXPECT_EQ(s.offer_timeout_s, std::chrono::seconds{90}) << "the issue's default";
+    EXPECT_DOUBLE_EQ(s.dispatch_radius_km, 80.0);
+    dir.write("server.json", R"({"offer_timeout_s": 30, "dispatch_radius_km": 50.5,
+                                 "road_factor": 1.0, "road_speed_kmh": 200})");
+    s = load_settings(dir.path(), fake_env(required_env()));
+    EXPECT_EQ(s.offer_timeout_s, std::chrono::seconds{30});
+    EXPECT_DOUBLE_EQ(s.dispatch_radius_km, 50.5);
+    EXPECT_DOUBLE_EQ(s.road_factor, 1.0);
+    EXPECT_DOUBLE_EQ(s.road_speed_kmh, 200.0);
+    // The environment wins over the file; 1 and 3600 are the bounds.
+    for (const char* v : {"1", "3600"}) {
+        s = load_settings(dir.path(),
+                          fake_env(with(required_env(), {{"ROADSIDE_OFFER_TIMEOUT_S", v}})));
+        EXPECT_EQ(s.offer_timeout_s.count(), std::stoi(v));
+    }
+}
+
+TEST(LoadSettings, TheShippedServerJsonLoads) {
+    const ServerSettings s = load_settings(std::string(std::getenv("ROADSIDE_SOURCE_DIR")) + "/config",
+                                           fake_env(required_env()));
+    EXPECT_EQ(s.offer_timeout_s, std::chrono::seconds{90});
+    EXPECT_DOUBLE_EQ(s.road_factor, 1.3);
+}
+
 TEST(LoadSettings, AdminTokenOfExactlySixteenCharacters) {
     const TempDir dir;
     EXPECT_NO_THROW(load_settings(
@@ -215,6 +242,20 @@ TEST(LoadSettings, InvalidValuesNameTheFieldOrVariable) {
          {{"ROADSIDE_DATABASE_URL", "-"}}, {"server.json", "\"database_url\""}},
         {"a valid environment does not mend a broken file", R"({"db_pool_size": 0})",
          {{"ROADSIDE_DB_POOL_SIZE", "4"}}, {"server.json", "\"db_pool_size\""}},
+        {"offer timeout 0", nullptr, {{"ROADSIDE_OFFER_TIMEOUT_S", "0"}},
+         {"ROADSIDE_OFFER_TIMEOUT_S"}},
+        {"offer timeout 3601", nullptr, {{"ROADSIDE_OFFER_TIMEOUT_S", "3601"}},
+         {"ROADSIDE_OFFER_TIMEOUT_S"}},
+        {"offer timeout not a number", nullptr, {{"ROADSIDE_OFFER_TIMEOUT_S", "90s"}},
+         {"ROADSIDE_OFFER_TIMEOUT_S"}},
+        {"server.json road factor below 1", R"({"road_factor": 0.9})", {},
+         {"server.json", "\"road_factor\""}},
+        {"server.json radius as text", R"({"dispatch_radius_km": "80"})", {},
+         {"server.json", "\"dispatch_radius_km\""}},
+        {"server.json speed 0", R"({"road_speed_kmh": 0})", {},
+         {"server.json", "\"road_speed_kmh\""}},
+        {"server.json sweep interval 0", R"({"offer_sweep_interval_ms": 0})", {},
+         {"server.json", "\"offer_sweep_interval_ms\""}},
     };
     // clang-format on
     for (const auto& c : cases) {
