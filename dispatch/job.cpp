@@ -121,10 +121,12 @@ FreeDecision decide_free(const JobRequest& r) {
         if (r.trunk_lockout) {
             add(d, "trunk_lockout", "第2条1(2)", "Unlocking the trunk directly is paid.");
         }
-        // 第2条1(1): electronic/special locks and immobilisers make the unlocking paid.
-        if (r.special_lock) {
-            add(d, "special_lock", "第2条1(1)", "Unlocking a special lock or immobiliser is paid.");
-        }
+    }
+    // 第2条1(1) 開錠が困難な車両の運搬・開錠: with an electronic/special lock or immobiliser, both
+    // the unlocking and carrying the car away are paid.
+    if (r.special_lock && (r.service == Service::lockout || r.service == Service::tow)) {
+        add(d, "special_lock", "第2条1(1)",
+            "Unlocking or carrying a car with a special lock or immobiliser is paid.");
     }
     // 第1条1(3) covers changing one flat tire to the car's own spare; further tires are paid.
     if (r.service == Service::tire_change && r.tires > 1) {

@@ -49,7 +49,7 @@ struct JobRequest {
     bool covered = true;        // the incident's coverage verdict was eligible
     bool key_lost = false;      // 第2条1(3): every job when the key is lost is paid
     bool trunk_lockout = false; // 第2条1(2): unlocking the trunk directly is paid
-    bool special_lock = false;  // 第2条1(1): electronic/special locks, immobilisers are paid
+    bool special_lock = false;  // 第2条1(1): unlocking or carrying such a car (lockout, tow) is paid
     int tires = 1;              // tire_change: flat tires to change; the free service is one
     std::optional<WheelDrop> wheel_drop;  // wheel_drop_recovery only
     bool earlier_tow_completed = false;   // 第2条3(5): a second tow of the unrepaired car is paid

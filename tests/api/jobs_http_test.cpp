@@ -2,6 +2,7 @@
 // lifecycle, charges, and who may see what (spec/api.md "Tokens and partners", "Jobs"; rules.md
 // §4 (1)–(2), §6).
 #include <cmath>
+#include <map>
 #include <thread>
 
 #include "http_fixture.hpp"
@@ -579,6 +580,69 @@ TEST_F(JobsTest, PositionReportsMoveThePartner) {
                          .json();
     EXPECT_EQ(job["partner_id"], a) << "A reported itself 1 km away";
     (void)b;
+}
+
+TEST_F(JobsTest, ARetriedJobCreationMakesOneJob) {
+    const geo::LatLon site = fresh_anchor();
+    d.partner("P", north_of(site, 3), {"on_site"});
+    const std::string incident = d.call(site);
+    const std::map<std::string, std::string> key = {{"Idempotency-Key", "job-" + unique_suffix()}};
+    const json body = {{"service", "lockout"}};
+    const HttpResult first = d.admin().post_json("/v1/incidents/" + incident + "/jobs", body, key);
+    const HttpResult again = d.admin().post_json("/v1/incidents/" + incident + "/jobs", body, key);
+    ASSERT_EQ(first.status, 201) << first.body;
+    EXPECT_EQ(again.status, 201) << again.body;
+    EXPECT_EQ(again.json()["job_id"], first.json()["job_id"]);
+    EXPECT_EQ(again.header("idempotent-replayed"), "true");
+    EXPECT_EQ(d.admin().get("/v1/incidents/" + incident).json()["jobs"].size(), 1u);
+}
+
+// Whatever arrives at a dispatch endpoint, the answer is a 4xx or a success, never a 5xx, and
+// the server stays up (the fixture checks it after every test).
+TEST_F(JobsTest, GarbageIsNeverA5xx) {
+    const geo::LatLon site = fresh_anchor();
+    const std::string p = d.partner("P", north_of(site, 3), {"on_site", "wrecker"});
+    HttpClient partner = d.partner_client(p);
+    const std::string incident = d.call(site);
+    const std::string job =
+        d.admin().post_json("/v1/incidents/" + incident + "/jobs", {{"service", "lockout"}})
+            .json()["job_id"];
+    const std::vector<std::string> bodies = {
+        "", "null", "[]", "{}", "1", "\"x\"", "{\"service\":1}", "{\"service\":null}",
+        "{\"status\":[]}", "{\"outcome\":{}}", "{\"eta_minutes\":1e308}",
+        "{\"eta_minutes\":-1}", "{\"tow_distance_km\":1e400}", "{\"extras\":{}}",
+        "{\"extras\":[1,2]}", "{\"extras\":[{\"code\":\"toll_road\",\"amount_yen\":-5}]}",
+        "{\"lat\":\"35\",\"lon\":139}", "{\"available\":\"yes\"}", "{\"reason\":\"a\\u0000b\"}",
+        "{\"name\":\"\\u0000\",\"base\":{\"lat\":1,\"lon\":1},\"capabilities\":[\"on_site\"]}",
+        "{\"destination\":{\"lat\":1e999}}", std::string(40, '[') + std::string(40, ']'),
+        "{\"service\":\"tow\",\"destination\":{\"lat\":0,\"lon\":0,\"name\":7}}",
+        "{\"outcome\":\"towed_to_shop\",\"tow_distance_km\":\"62.4\"}",
+        "{\"outcome\":\"fixed_on_site\",\"customer_signed\":1}"};
+    const std::vector<std::string> admin_targets = {
+        "/v1/incidents/" + incident + "/jobs", "/v1/incidents/" + incident + "/jobs/estimate",
+        "/v1/jobs/" + job + "/cancel", "/v1/jobs/" + job + "/dispatch", "/v1/partners",
+        "/v1/incidents/" + incident + "/jobs/../jobs", "/v1/jobs/%00/cancel"};
+    const std::vector<std::string> partner_targets = {
+        "/v1/jobs/" + job + "/accept", "/v1/jobs/" + job + "/decline",
+        "/v1/jobs/" + job + "/status", "/v1/jobs/" + job + "/complete", "/v1/partner/position"};
+    int answered = 0;
+    for (const auto& b : bodies) {
+        for (const auto& t : admin_targets) {
+            const HttpResult r = d.admin().post(t, b, {{"Content-Type", "application/json"}});
+            EXPECT_GT(r.status, 0) << t << " " << b;
+            EXPECT_LT(r.status, 500) << t << " " << b << " " << r.body;
+            ++answered;
+        }
+        for (const auto& t : partner_targets) {
+            const HttpResult r = partner.post(t, b, {{"Content-Type", "application/json"}});
+            EXPECT_GT(r.status, 0) << t << " " << b;
+            EXPECT_LT(r.status, 500) << t << " " << b << " " << r.body;
+            ++answered;
+        }
+    }
+    EXPECT_EQ(answered, static_cast<int>(bodies.size() * 12));
+    const HttpResult metrics = HttpClient(server->port()).get("/metrics");
+    EXPECT_EQ(metrics.body.find("status=\"500\""), std::string::npos);
 }
 
 }  // namespace

@@ -173,9 +173,16 @@ const std::vector<FreeCase>& free_cases() {
         {"irrelevant: light work ignores every other flag",
          everything_irrelevant(Service::light_work),
          {}},
-        {"irrelevant: tow ignores trunk, special lock, tires, wheel drop",
+        {"irrelevant: tow ignores trunk, tires, wheel drop (第2条1(1) special lock applies)",
          everything_irrelevant(Service::tow),
-         {"second_tow"}},
+         {"special_lock", "second_tow"}},
+        {"第2条1(1) carrying a car with a special lock",
+         [] {
+             JobRequest r = tow(false);
+             r.special_lock = true;
+             return r;
+         }(),
+         {"special_lock"}},
         {"irrelevant: wheel drop ignores lock, tires, earlier tow",
          everything_irrelevant(Service::wheel_drop_recovery),
          {"wheel_drop_two_or_more_wheels", "wheel_drop_deeper_than_1m"}},
