@@ -242,22 +242,26 @@ constexpr store::Statement kCountDemo{
     "demo_count", "SELECT count(*) FROM contracts WHERE contract_no LIKE 'DEMO-%'"};
 }  // namespace
 
-awaitable<int> load_demo_data(store::Connection& db, const config::ProductCatalog& products,
-                              core::Date today, int count, std::uint64_t seed) {
-    const store::Result existing = co_await db.query(kCountDemo, store::Params{});
-    if (existing.int64(0, 0) > 0) co_return 0;
+awaitable<DemoLoaded> load_demo_data(store::Connection& db, const config::ProductCatalog& products,
+                                     core::Date today, int count, std::uint64_t seed) {
+    // Contracts and partners are loaded each when there are none yet, so that a database made
+    // by an earlier version (contracts, no partners) gets its partner network too.
+    DemoLoaded loaded;
     co_await db.execute("BEGIN");
-    int inserted = 0;
-    for (const auto& c : demo_contracts(products, today, count, seed)) {
-        if (co_await store::insert_contract(db, c)) ++inserted;
+    const store::Result existing = co_await db.query(kCountDemo, store::Params{});
+    if (existing.int64(0, 0) == 0) {
+        for (const auto& c : demo_contracts(products, today, count, seed)) {
+            if (co_await store::insert_contract(db, c)) ++loaded.contracts;
+        }
     }
     if (co_await store::count_partners(db) == 0) {
         for (const auto& p : demo_partners(kDemoPartnerCount, seed)) {
             co_await store::insert_partner(db, p);
+            ++loaded.partners;
         }
     }
     co_await db.execute("COMMIT");
-    co_return inserted;
+    co_return loaded;
 }
 
 }  // namespace roadside::api

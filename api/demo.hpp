@@ -30,10 +30,14 @@ std::vector<store::NewContract> demo_contracts(const config::ProductCatalog& pro
 std::vector<store::NewPartner> demo_partners(int count, std::uint64_t seed);
 inline constexpr int kDemoPartnerCount = 500;
 
-// Inserts the contracts and the partners unless demo data exists already; returns how many
-// contracts were inserted.
-boost::asio::awaitable<int> load_demo_data(store::Connection& db,
-                                           const config::ProductCatalog& products, core::Date today,
-                                           int count, std::uint64_t seed);
+// Inserts the demo contracts unless there are some, and the partners unless there are any (so a
+// database made by an earlier version gets its partner network too); returns how many of each.
+struct DemoLoaded {
+    int contracts = 0;
+    int partners = 0;
+};
+boost::asio::awaitable<DemoLoaded> load_demo_data(store::Connection& db,
+                                                  const config::ProductCatalog& products,
+                                                  core::Date today, int count, std::uint64_t seed);
 
 }  // namespace roadside::api

@@ -233,13 +233,13 @@ int demo_data(int count, std::uint64_t seed) {
         store::Pool pool(co_await asio::this_coro::executor, pool_options(settings));
         co_await migrate_now(pool);
         store::Lease lease = co_await pool.acquire();
-        const int n = co_await api::load_demo_data(
+        const api::DemoLoaded n = co_await api::load_demo_data(
             *lease, products, core::japan_date(core::now_seconds()), count, seed);
-        if (n == 0) {
+        if (n.contracts == 0 && n.partners == 0) {
             std::printf("roadside: demo data already loaded\n");
         } else {
-            std::printf("roadside: loaded %d demo contracts and %d partners\n", n,
-                        api::kDemoPartnerCount);
+            std::printf("roadside: loaded %d demo contracts and %d partners\n", n.contracts,
+                        n.partners);
         }
     });
 }
