@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "api/log.hpp"
+#include "api/metrics.hpp"
 
 namespace roadside::api {
 
@@ -78,8 +79,9 @@ std::string sweeper_id() {
 
 }  // namespace
 
-Dispatcher::Dispatcher(const config::ServerSettings& settings)
+Dispatcher::Dispatcher(const config::ServerSettings& settings, Metrics& metrics)
     : settings_(settings),
+      metrics_(metrics),
       // Which server handled a lapse (several may share the database): recorded with the offer.
       sweeper_id_(sweeper_id()) {}
 
@@ -91,6 +93,7 @@ void Dispatcher::apply(const store::PartnerRow& p) {
     entry.available = p.available;
     std::lock_guard lock(mutex_);
     index_.upsert(entry);
+    metrics_.partners_indexed = static_cast<std::int64_t>(index_.size());
 }
 
 std::size_t Dispatcher::indexed_partners() const {
@@ -177,6 +180,7 @@ awaitable<Dispatcher::OfferOutcome> Dispatcher::offer_next(store::Connection& db
             out.distance_m = distance_m;
             out.expires_at = made.expires_at;
             out.seq = made.seq;
+            ++metrics_.offers_made;
             const std::string data = offered_event(job.id, c.id, made.seq, distance_m,
                                                    eta_minutes(c.distance_m), made.expires_at);
             co_await store::append_incident_event(db, job.incident_id, actor, "job_offered", data);
@@ -191,6 +195,7 @@ awaitable<Dispatcher::OfferOutcome> Dispatcher::offer_next(store::Connection& db
         out.unassigned_reason = "all_partners_busy";
     }
     co_await store::set_job_unassigned(db, job.id, out.unassigned_reason);
+    ++metrics_.jobs_unassigned;
     const std::string data = unassigned_event(job.id, out.unassigned_reason, tried.size());
     co_await store::append_incident_event(db, job.incident_id, actor, "job_unassigned", data);
     co_return out;
@@ -213,6 +218,7 @@ awaitable<int> Dispatcher::sweep_once(store::Pool& pool) {
                                               "offer_expired", data);
         co_await offer_next(db, *job, kSweeperActor);
         co_await db.execute("COMMIT");
+        ++metrics_.offers_expired;
         ++handled;
     }
     co_return handled;
@@ -225,6 +231,7 @@ awaitable<void> Dispatcher::run_sweeper(store::Pool& pool) {
             co_await sweep_once(pool);
         } catch (const std::exception& e) {
             // The database may be down; the deadlines are stored, so the next tick catches up.
+            ++metrics_.sweep_failures;
             log_warn(std::string("offer sweep failed: ") + e.what());
         }
         timer.expires_after(settings_.offer_sweep_interval_ms);

@@ -29,11 +29,11 @@
 
 namespace roadside::api {
 
-struct Metrics;
+class Metrics;
 
 class Dispatcher {
   public:
-    explicit Dispatcher(const config::ServerSettings& settings);
+    Dispatcher(const config::ServerSettings& settings, Metrics& metrics);
 
     // Brings the index up to date with the database when the refresh interval has passed (or
     // always, with `force`). Concurrent callers do not queue: one refreshes, the others go on
@@ -75,6 +75,7 @@ class Dispatcher {
 
   private:
     const config::ServerSettings& settings_;
+    Metrics& metrics_;
     std::string sweeper_id_;
     mutable std::mutex mutex_;
     geo::PartnerIndex index_;

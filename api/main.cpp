@@ -177,7 +177,7 @@ int serve() {
     store::Pool pool(ioc.get_executor(), pool_options(settings));
     api::Metrics metrics;
     api::App app(settings, std::move(products), tariff_or_exit(settings), pool, metrics);
-    api::Dispatcher dispatcher(app.settings);
+    api::Dispatcher dispatcher(app.settings, metrics);
     app.dispatcher = &dispatcher;
     api::Router router;
     api::add_all_routes(router);

@@ -27,6 +27,13 @@ class Metrics {
     std::atomic<std::uint64_t> connections_total{0};
     std::atomic<std::uint64_t> connections_rejected{0};
 
+    // Dispatch, as seen by this server (several servers share the work).
+    std::atomic<std::uint64_t> offers_made{0};
+    std::atomic<std::uint64_t> offers_expired{0};  // lapses this server's sweeper handled
+    std::atomic<std::uint64_t> jobs_unassigned{0};
+    std::atomic<std::uint64_t> sweep_failures{0};
+    std::atomic<std::int64_t> partners_indexed{0};
+
   private:
     struct Histogram {
         std::array<std::uint64_t, kBucketsS.size()> buckets{};

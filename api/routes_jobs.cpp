@@ -303,6 +303,34 @@ awaitable<Reply> get_job(RequestContext& ctx) {
     co_return co_await job_reply(ctx, *db, id, 200);
 }
 
+// The agents' board: GET /v1/jobs?status=unassigned (or any status; open jobs by default).
+awaitable<Reply> list_jobs(RequestContext& ctx) {
+    constexpr int kDefaultLimit = 100;
+    constexpr int kMaxLimit = 500;
+    std::optional<std::string> status = ctx.query("status");
+    if (status && !dispatch::parse_job_status(*status)) {
+        invalid_field("status", "one of offered|unassigned|accepted|en_route|on_scene|towing|"
+                                "delivered|completed|cancelled");
+    }
+    int limit = kDefaultLimit;
+    if (const auto l = ctx.query("limit")) {
+        std::size_t used = 0;
+        try {
+            limit = std::stoi(*l, &used);
+        } catch (const std::exception&) {
+            used = 0;
+        }
+        if (used == 0 || used != l->size() || limit < 1 || limit > kMaxLimit) {
+            invalid_field("limit", "an integer between 1 and 500");
+        }
+    }
+    store::Connection* db = co_await ctx.db();
+    const auto jobs = co_await store::jobs_by_status(*db, status, limit);
+    json list = json::array();
+    for (const auto& j : jobs) list.push_back(job_json(j, nullptr, std::nullopt));
+    co_return Reply::json(200, {{"jobs", list}});
+}
+
 awaitable<Reply> list_partner_jobs(RequestContext& ctx) {
     store::Connection* db = co_await ctx.db();
     const std::string partner_id = ctx.principal.partner_id.value_or("");
@@ -541,6 +569,7 @@ void add_job_routes(Router& r) {
     r.add(http::verb::post, "/v1/incidents/{id}/jobs", {Role::admin, Role::agent}, create_job);
     r.add(http::verb::post, "/v1/incidents/{id}/jobs/estimate", {Role::admin, Role::agent},
           estimate_job);
+    r.add(http::verb::get, "/v1/jobs", {Role::admin, Role::agent}, list_jobs);
     r.add(http::verb::get, "/v1/jobs/{id}", {Role::admin, Role::agent, Role::partner}, get_job);
     r.add(http::verb::get, "/v1/partner/jobs", {Role::partner}, list_partner_jobs);
     r.add(http::verb::post, "/v1/jobs/{id}/accept", {Role::partner}, accept_job);

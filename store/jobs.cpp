@@ -48,6 +48,12 @@ constexpr Statement kPartnerJobs{
     "  OR j.updated_at > now() - interval '7 days')"
     " ORDER BY j.created_at DESC, j.id LIMIT $2"};
 
+constexpr Statement kJobsByStatus{
+    "job_list_by_status",
+    "SELECT " JOB_COLUMNS JOB_FROM
+    " WHERE ($1::text IS NULL AND j.status NOT IN ('completed', 'cancelled')) OR j.status = $1"
+    " ORDER BY j.updated_at DESC, j.id LIMIT $2"};
+
 constexpr Statement kCompletedTowExists{
     "job_completed_tow_exists",
     "SELECT EXISTS (SELECT 1 FROM jobs WHERE incident_id = $1 AND service = 'tow'"
@@ -222,6 +228,11 @@ awaitable<std::vector<JobRow>> incident_jobs(Connection& db, std::string_view in
 awaitable<std::vector<JobRow>> partner_jobs(Connection& db, std::string_view partner_id,
                                             int limit) {
     co_return all_jobs(co_await db.query(kPartnerJobs, Params{}.add(partner_id).add(limit)));
+}
+
+awaitable<std::vector<JobRow>> jobs_by_status(Connection& db, std::optional<std::string> status,
+                                              int limit) {
+    co_return all_jobs(co_await db.query(kJobsByStatus, Params{}.add(status).add(limit)));
 }
 
 awaitable<bool> incident_has_completed_tow(Connection& db, std::string_view incident_id) {

@@ -76,6 +76,11 @@ boost::asio::awaitable<std::vector<JobRow>> incident_jobs(Connection& db,
 // A partner's open jobs and those it finished in the last 7 days, newest first.
 boost::asio::awaitable<std::vector<JobRow>> partner_jobs(Connection& db,
                                                          std::string_view partner_id, int limit);
+// Jobs in one status (or every open job when none is given), most recently changed first: the
+// agents' board (unassigned jobs waiting for a decision, offers running).
+boost::asio::awaitable<std::vector<JobRow>> jobs_by_status(Connection& db,
+                                                           std::optional<std::string> status,
+                                                           int limit);
 boost::asio::awaitable<bool> incident_has_completed_tow(Connection& db,
                                                         std::string_view incident_id);
 boost::asio::awaitable<bool> incident_has_open_job(Connection& db, std::string_view incident_id);

@@ -299,7 +299,13 @@ TEST_F(JobsTest, NoCandidateWithinTheRadiusLeavesTheJobUnassigned) {
     EXPECT_EQ(r.json()["unassigned_reason"], "no_partner_in_radius");
     EXPECT_TRUE(r.json()["offer_expires_at"].is_null());
     const std::string id = r.json()["job_id"];
-    // The agent sees why.
+    // The agents' board lists it, and the incident says why.
+    const json board = d.admin().get("/v1/jobs?status=unassigned&limit=500").json();
+    bool listed = false;
+    for (const auto& j : board["jobs"]) listed = listed || j["job_id"] == id;
+    EXPECT_TRUE(listed);
+    EXPECT_EQ(d.admin().get("/v1/jobs?status=lost").error_code(), "invalid_field");
+    EXPECT_EQ(d.admin().get("/v1/jobs?limit=0").error_code(), "invalid_field");
     const json view = d.admin().get("/v1/incidents/" + incident).json();
     EXPECT_EQ(view["jobs"][0]["status"], "unassigned");
     const auto types = event_types(view);

@@ -64,6 +64,11 @@ TEST(OfferExpiry, ALapsedOfferMovesToTheNextPartnerWithoutAnyoneActing) {
         }
     }
     EXPECT_EQ(expired_events, 2);
+    const std::string metrics = HttpClient(server.port()).get("/metrics").body;
+    EXPECT_NE(metrics.find("roadside_dispatch_offers_expired_total 2\n"), std::string::npos)
+        << metrics;
+    EXPECT_NE(metrics.find("roadside_dispatch_offers_total 2\n"), std::string::npos);
+    EXPECT_NE(metrics.find("roadside_dispatch_jobs_unassigned_total 1\n"), std::string::npos);
     EXPECT_EQ(server.stop(), 0) << server.log();
 }
 
