@@ -1,5 +1,7 @@
 #include "api/json_in.hpp"
 
+#include <charconv>
+
 #include <cmath>
 #include <set>
 
@@ -273,6 +275,16 @@ std::string Fields::one_of(const char* name,
         list += a;
     }
     invalid_field(path(name), "one of " + list);
+}
+
+int limit_param(const std::optional<std::string>& text, int fallback, int max) {
+    if (!text) return fallback;
+    int value = 0;
+    const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+    if (ec != std::errc{} || end != text->data() + text->size() || value < 1 || value > max) {
+        invalid_field("limit", "an integer between 1 and " + std::to_string(max));
+    }
+    return value;
 }
 
 bool is_uuid(std::string_view s) {

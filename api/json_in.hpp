@@ -59,6 +59,10 @@ class Fields {
     std::string prefix_;
 };
 
+// A `limit` query parameter: `fallback` when absent, else an integer in [1, max] (400
+// invalid_field naming "limit" otherwise).
+int limit_param(const std::optional<std::string>& text, int fallback, int max);
+
 // A UUID in canonical text form (so it can be handed to PostgreSQL's uuid type safely).
 bool is_uuid(std::string_view s);
 

@@ -140,14 +140,21 @@ bool partner_owns(const RequestContext& ctx, const store::JobRow& j) {
                                                    *j.partner_id == *ctx.principal.partner_id);
 }
 
+// The job with its offers, as the caller may see it.
+awaitable<Reply> job_reply(RequestContext& ctx, store::Connection& db, const store::JobRow& job,
+                           int status) {
+    const auto offers = co_await store::job_offers(db, job.id);
+    std::optional<std::string> only;
+    if (ctx.principal.role == Role::partner) only = ctx.principal.partner_id;
+    co_return Reply::json(status, job_json(job, &offers, only));
+}
+
+// The same, re-read after a change.
 awaitable<Reply> job_reply(RequestContext& ctx, store::Connection& db, const std::string& id,
                            int status) {
     const auto job = co_await store::find_job(db, id);
     if (!job) throw job_not_found();
-    const auto offers = co_await store::job_offers(db, id);
-    std::optional<std::string> only;
-    if (ctx.principal.role == Role::partner) only = ctx.principal.partner_id;
-    co_return Reply::json(status, job_json(*job, &offers, only));
+    co_return co_await job_reply(ctx, db, *job, status);
 }
 
 // Locks the job for a partner's action. A job the partner was offered but that has moved on is
@@ -300,7 +307,7 @@ awaitable<Reply> get_job(RequestContext& ctx) {
     store::Connection* db = co_await ctx.db();
     const auto job = co_await store::find_job(*db, id);
     if (!job || !partner_owns(ctx, *job)) throw job_not_found();
-    co_return co_await job_reply(ctx, *db, id, 200);
+    co_return co_await job_reply(ctx, *db, *job, 200);
 }
 
 // The agents' board: GET /v1/jobs?status=unassigned (or any status; open jobs by default).
@@ -312,18 +319,7 @@ awaitable<Reply> list_jobs(RequestContext& ctx) {
         invalid_field("status", "one of offered|unassigned|accepted|en_route|on_scene|towing|"
                                 "delivered|completed|cancelled");
     }
-    int limit = kDefaultLimit;
-    if (const auto l = ctx.query("limit")) {
-        std::size_t used = 0;
-        try {
-            limit = std::stoi(*l, &used);
-        } catch (const std::exception&) {
-            used = 0;
-        }
-        if (used == 0 || used != l->size() || limit < 1 || limit > kMaxLimit) {
-            invalid_field("limit", "an integer between 1 and 500");
-        }
-    }
+    const int limit = limit_param(ctx.query("limit"), kDefaultLimit, kMaxLimit);
     store::Connection* db = co_await ctx.db();
     const auto jobs = co_await store::jobs_by_status(*db, status, limit);
     json list = json::array();

@@ -85,16 +85,7 @@ awaitable<Reply> get_partner(RequestContext& ctx) {
 }
 
 awaitable<Reply> list_partners(RequestContext& ctx) {
-    int limit = kDefaultListLimit;
-    if (const auto l = ctx.query("limit")) {
-        try {
-            std::size_t used = 0;
-            limit = std::stoi(*l, &used);
-            if (used != l->size() || limit < 1 || limit > kMaxListLimit) throw std::out_of_range("");
-        } catch (const std::exception&) {
-            invalid_field("limit", "an integer between 1 and " + std::to_string(kMaxListLimit));
-        }
-    }
+    const int limit = limit_param(ctx.query("limit"), kDefaultListLimit, kMaxListLimit);
     const auto after = ctx.query("after");
     if (after && !is_uuid(*after)) invalid_field("after", "a partner id");
     store::Connection* db = co_await ctx.db();

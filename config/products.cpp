@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "config/json_reader.hpp"
+
 namespace roadside::config {
 
 using nlohmann::json;
@@ -26,74 +28,7 @@ const Product* ProductCatalog::find(std::string_view id) const {
 
 namespace {
 
-class Reader {
-  public:
-    Reader(const json& obj, std::string file, std::string prefix = "")
-        : obj_(obj), file_(std::move(file)), prefix_(std::move(prefix)) {}
-
-    [[noreturn]] void fail(const std::string& field, const std::string& problem) const {
-        throw ConfigError(file_ + ": field \"" + prefix_ + field + "\": " + problem);
-    }
-
-    const json& get(const std::string& field) const {
-        const auto it = obj_.find(field);
-        if (it == obj_.end()) fail(field, "is missing");
-        return *it;
-    }
-
-    std::string string(const std::string& field) const {
-        const json& v = get(field);
-        if (!v.is_string() || v.get_ref<const std::string&>().empty()) {
-            fail(field, "must be a non-empty string");
-        }
-        return v.get<std::string>();
-    }
-
-    bool boolean(const std::string& field) const {
-        const json& v = get(field);
-        if (!v.is_boolean()) fail(field, "must be true or false");
-        return v.get<bool>();
-    }
-
-    std::int64_t integer(const std::string& field, std::int64_t min, std::int64_t max) const {
-        const json& v = get(field);
-        if (!v.is_number_integer()) fail(field, "must be an integer");
-        const auto n = v.get<std::int64_t>();
-        if (n < min || n > max) {
-            fail(field, "must be between " + std::to_string(min) + " and " + std::to_string(max));
-        }
-        return n;
-    }
-
-    std::string one_of(const std::string& field, std::initializer_list<const char*> allowed) const {
-        std::string value = string(field);
-        std::string list;
-        for (const char* a : allowed) {
-            if (value == a) return value;
-            list += list.empty() ? a : std::string(", ") + a;
-        }
-        fail(field, "must be one of: " + list);
-    }
-
-    const json& object(const std::string& field) const {
-        const json& v = get(field);
-        if (!v.is_object()) fail(field, "must be an object");
-        return v;
-    }
-
-    const json& array(const std::string& field) const {
-        const json& v = get(field);
-        if (!v.is_array()) fail(field, "must be an array");
-        return v;
-    }
-
-    const std::string& file() const { return file_; }
-
-  private:
-    const json& obj_;
-    std::string file_;
-    std::string prefix_;
-};
+using Reader = detail::JsonReader;
 
 MileageRule parse_mileage(const json& obj, const std::string& file) {
     const Reader r(obj, file, "mileage_limit.");
@@ -114,9 +49,7 @@ MileageRule parse_mileage(const json& obj, const std::string& file) {
 }  // namespace
 
 Product parse_product(const std::string& text, const std::string& file) {
-    const json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (doc.is_discarded()) throw ConfigError(file + ": not valid JSON");
-    if (!doc.is_object()) throw ConfigError(file + ": must hold one JSON object");
+    const json doc = detail::parse_config_object(text, file);
     const Reader r(doc, file);
     Product p;
     p.id = r.string("id");

@@ -6,7 +6,7 @@
 #include <set>
 #include <sstream>
 
-#include "config/products.hpp"  // ConfigError
+#include "config/json_reader.hpp"
 
 namespace roadside::config {
 
@@ -40,69 +40,21 @@ bool reserved_code(std::string_view code) {
     return false;
 }
 
-class Reader {
-  public:
-    Reader(const json& obj, std::string file, std::string prefix = "")
-        : obj_(obj), file_(std::move(file)), prefix_(std::move(prefix)) {}
+using Reader = detail::JsonReader;
 
-    [[noreturn]] void fail(const std::string& field, const std::string& problem) const {
-        throw ConfigError(file_ + ": field \"" + prefix_ + field + "\": " + problem);
+// A price: an integer number of yen (13000, not 13000.0 or "13000") in [0, kMaxPriceYen].
+std::int64_t price(const Reader& r, const std::string& field) {
+    const json& v = r.get(field);
+    if (!v.is_number_integer()) r.fail(field, "must be an integer number of yen");
+    if (v.is_number_unsigned() && v.get<std::uint64_t>() > std::uint64_t(kMaxPriceYen)) {
+        r.fail(field, "must be between 0 and " + std::to_string(kMaxPriceYen));
     }
-
-    // A tariff with a misspelt key would silently lose a price, so every key must be known.
-    void only_keys(std::initializer_list<const char*> known) const {
-        for (const auto& [key, value] : obj_.items()) {
-            bool ok = false;
-            for (const char* k : known) ok = ok || key == k;
-            if (!ok) fail(key, "unknown key");
-        }
+    const auto n = v.get<std::int64_t>();
+    if (n < 0 || n > kMaxPriceYen) {
+        r.fail(field, "must be between 0 and " + std::to_string(kMaxPriceYen));
     }
-
-    const json& get(const std::string& field) const {
-        const auto it = obj_.find(field);
-        if (it == obj_.end()) fail(field, "is missing");
-        return *it;
-    }
-
-    std::string string(const std::string& field) const {
-        const json& v = get(field);
-        if (!v.is_string() || v.get_ref<const std::string&>().empty()) {
-            fail(field, "must be a non-empty string");
-        }
-        return v.get<std::string>();
-    }
-
-    // A price: an integer number of yen (13000, not 13000.0 or "13000") in [0, kMaxPriceYen].
-    std::int64_t price(const std::string& field) const {
-        const json& v = get(field);
-        if (!v.is_number_integer()) fail(field, "must be an integer number of yen");
-        if (v.is_number_unsigned() && v.get<std::uint64_t>() > std::uint64_t(kMaxPriceYen)) {
-            fail(field, "must be between 0 and " + std::to_string(kMaxPriceYen));
-        }
-        const auto n = v.get<std::int64_t>();
-        if (n < 0 || n > kMaxPriceYen) {
-            fail(field, "must be between 0 and " + std::to_string(kMaxPriceYen));
-        }
-        return n;
-    }
-
-    const json& object(const std::string& field) const {
-        const json& v = get(field);
-        if (!v.is_object()) fail(field, "must be an object");
-        return v;
-    }
-
-    const json& array(const std::string& field) const {
-        const json& v = get(field);
-        if (!v.is_array()) fail(field, "must be an array");
-        return v;
-    }
-
-  private:
-    const json& obj_;
-    std::string file_;
-    std::string prefix_;
-};
+    return n;
+}
 
 // `where` is the extra's place in the file, "extras[3]".
 TariffExtra parse_extra(const json& obj, const std::string& file, const std::string& where) {
@@ -121,14 +73,12 @@ TariffExtra parse_extra(const json& obj, const std::string& file, const std::str
     e.clause = r.string("clause");
     // Required, so that every extra says explicitly whether the tariff prices it or the partner
     // reports the actual cost (実費, null).
-    if (!r.get("unit_yen").is_null()) e.unit_yen = r.price("unit_yen");
+    if (!r.get("unit_yen").is_null()) e.unit_yen = price(r, "unit_yen");
     return e;
 }
 
 Tariff parse_tariff(const std::string& text, const std::string& file) {
-    const json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (doc.is_discarded()) throw ConfigError(file + ": not valid JSON");
-    if (!doc.is_object()) throw ConfigError(file + ": must hold one JSON object");
+    const json doc = detail::parse_config_object(text, file);
     const Reader r(doc, file);
     r.only_keys({"_comment", "service_yen", "tow_per_km_yen", "storage_per_day_yen",
                  "fuel_per_litre_yen", "cancellation_yen", "extras"});
@@ -143,12 +93,12 @@ Tariff parse_tariff(const std::string& text, const std::string& file) {
         for (const char* name : kTariffServices) known = known || key == name;
         if (!known) s.fail(key, "unknown service");
     }
-    for (const char* name : kTariffServices) t.service_yen.emplace(name, s.price(name));
+    for (const char* name : kTariffServices) t.service_yen.emplace(name, price(s, name));
 
-    t.tow_per_km_yen = r.price("tow_per_km_yen");
-    t.storage_per_day_yen = r.price("storage_per_day_yen");
-    t.fuel_per_litre_yen = r.price("fuel_per_litre_yen");
-    t.cancellation_yen = r.price("cancellation_yen");
+    t.tow_per_km_yen = price(r, "tow_per_km_yen");
+    t.storage_per_day_yen = price(r, "storage_per_day_yen");
+    t.fuel_per_litre_yen = price(r, "fuel_per_litre_yen");
+    t.cancellation_yen = price(r, "cancellation_yen");
 
     const json& extras = r.array("extras");
     for (std::size_t i = 0; i < extras.size(); ++i) {

@@ -71,36 +71,9 @@ class Dispatch {
 
     // A contract that covers road service today; `active` false gives one that expired.
     std::string contract(bool active = true) {
-        const std::string s = unique_suffix();
-        nlohmann::json body = {
-            {"contract_no", "J-" + s},
-            {"product_id", "kaitokuten-basic"},
-            {"start_date", active ? today_plus(-100) : today_plus(-800)},
-            {"term_months", 12},
-            {"zero_deductible", false},
-            {"corporate", false},
-            {"mileage_limit_km", nullptr},
-            {"odometer_at_start_km", 45210},
-            {"holder",
-             {{"name", "山田 太郎"},
-              {"name_kana", "ヤマダ タロウ"},
-              {"birth_date", "1980-04-01"},
-              {"phone", "090-1234-5678"},
-              {"address", "東京都千代田区"}}},
-            {"home", {{"lat", 35.6812}, {"lon", 139.7671}}},
-            {"vehicle",
-             {{"plate", "品川 300 あ " + s},
-              {"chassis_no", "GDJ150-" + s},
-              {"length_mm", 4690},
-              {"width_mm", 1690},
-              {"height_mm", 1990},
-              {"gross_weight_kg", 2500},
-              {"seating_capacity", 5},
-              {"kind", "small"},
-              {"use", "passenger"},
-              {"private_use", true},
-              {"body_shape", "箱型"},
-              {"inspection_expiry", today_plus(300)}}}};
+        nlohmann::json body = sample_contract_body("kaitokuten-basic", unique_suffix(), "J-");
+        body["start_date"] = active ? today_plus(-100) : today_plus(-800);
+        body["vehicle"]["inspection_expiry"] = today_plus(300);
         const HttpResult r = admin_.post_json("/v1/contracts", body);
         EXPECT_EQ(r.status, 201) << r.body;
         return body["contract_no"];

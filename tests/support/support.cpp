@@ -116,6 +116,40 @@ void raise_open_file_limit(int wanted) {
     }
 }
 
+nlohmann::json sample_contract_body(const std::string& product, const std::string& suffix,
+                                    const std::string& number_prefix) {
+    return {
+        {"contract_no", number_prefix + suffix},
+        {"product_id", product},
+        {"start_date", "2026-01-05"},
+        {"term_months", 12},
+        {"zero_deductible", false},
+        {"corporate", false},
+        {"mileage_limit_km", nullptr},
+        {"odometer_at_start_km", 45210},
+        {"holder",
+         {{"name", "山田 太郎"},
+          {"name_kana", "ヤマダ タロウ"},
+          {"birth_date", "1980-04-01"},
+          {"phone", "090-1234-5678"},
+          {"address", "東京都千代田区"}}},
+        {"home", {{"lat", 35.6812}, {"lon", 139.7671}}},
+        {"vehicle",
+         {{"plate", "品川 300 あ " + suffix},
+          {"chassis_no", "GDJ150-" + suffix},
+          {"length_mm", 4690},
+          {"width_mm", 1690},
+          {"height_mm", 1990},
+          {"gross_weight_kg", 2500},
+          {"seating_capacity", 5},
+          {"kind", "small"},
+          {"use", "passenger"},
+          {"private_use", true},
+          {"body_shape", "箱型"},
+          {"inspection_expiry", "2027-01-25"}}},
+    };
+}
+
 std::string unique_suffix() {
     static std::atomic<int> counter{0};
     static const auto seed = std::random_device{}();

@@ -139,6 +139,11 @@ class TcpProxy {
 bool eventually(const std::function<bool()>& condition,
                 std::chrono::milliseconds timeout = std::chrono::milliseconds{10000});
 
-std::string unique_suffix();  // for contract numbers and plates that no other test uses
+std::string unique_suffix();
+
+// A valid POST /v1/contracts body (the example of spec/api.md): contract number
+// number_prefix + suffix, a plate and chassis number of its own, a 12-month term from 2026-01-05.
+nlohmann::json sample_contract_body(const std::string& product, const std::string& suffix,
+                                    const std::string& number_prefix);  // for contract numbers and plates that no other test uses
 
 }  // namespace roadside::testing
