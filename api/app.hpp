@@ -5,6 +5,7 @@
 
 #include "api/auth.hpp"
 #include "api/metrics.hpp"
+#include "billing/zengin.hpp"
 #include "config/products.hpp"
 #include "config/settings.hpp"
 #include "config/tariff.hpp"
@@ -19,6 +20,7 @@ struct App {
     config::ServerSettings settings;
     config::ProductCatalog products;
     config::Tariff tariff;
+    billing::ZenginRequester payout_requester;  // config/payout.json, checked at start
     Dispatcher* dispatcher = nullptr;  // set by main before serving
     store::Pool& pool;
     Metrics& metrics;

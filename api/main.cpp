@@ -29,6 +29,7 @@
 #include "api/log.hpp"
 #include "api/routes.hpp"
 #include "api/server.hpp"
+#include "config/payout.hpp"
 #include "config/settings.hpp"
 #include "store/migrate.hpp"
 
@@ -169,6 +170,29 @@ config::Tariff tariff_or_exit(const config::ServerSettings& s) {
     }
 }
 
+// The requester of the Zengin transfer file: config/payout.json, checked for the format.
+billing::ZenginRequester payout_requester_or_exit(const config::ServerSettings& s) {
+    try {
+        const config::PayoutRequester p = config::load_payout_requester(s.config_dir / "payout.json");
+        billing::ZenginRequester r;
+        r.code = p.code;
+        r.name_kana = p.name_kana;
+        r.bank_code = p.bank_code;
+        r.bank_name_kana = p.bank_name_kana;
+        r.branch_code = p.branch_code;
+        r.branch_name_kana = p.branch_name_kana;
+        r.account_type = *billing::parse_account_type(p.account_type);
+        r.account_number = p.account_number;
+        if (const auto problem = billing::validate_requester(r)) {
+            throw config::ConfigError((s.config_dir / "payout.json").string() + ": " + *problem);
+        }
+        return r;
+    } catch (const config::ConfigError& e) {
+        std::fprintf(stderr, "roadside: configuration error: %s\n", e.what());
+        std::exit(2);
+    }
+}
+
 int serve() {
     const config::ServerSettings settings = settings_or_exit();
     raise_open_file_limit(settings);
@@ -177,6 +201,7 @@ int serve() {
     store::Pool pool(ioc.get_executor(), pool_options(settings));
     api::Metrics metrics;
     api::App app(settings, std::move(products), tariff_or_exit(settings), pool, metrics);
+    app.payout_requester = payout_requester_or_exit(settings);
     api::Dispatcher dispatcher(app.settings, metrics);
     app.dispatcher = &dispatcher;
     api::Router router;

@@ -71,6 +71,17 @@ std::string Metrics::render(const store::PoolStats& pool) const {
         << "roadside_dispatch_sweep_failures_total " << sweep_failures.load() << "\n"
         << "# TYPE roadside_dispatch_partners_indexed gauge\n"
         << "roadside_dispatch_partners_indexed " << partners_indexed.load() << "\n"
+        << "# TYPE roadside_customer_signins_total counter\n";
+    for (std::size_t i = 0; i < kSigninOutcomes.size(); ++i) {
+        out << "roadside_customer_signins_total{outcome=\"" << kSigninOutcomes[i] << "\"} "
+            << signins[i].load() << "\n";
+    }
+    out << "# TYPE roadside_claims_total counter\n";
+    for (std::size_t i = 0; i < kClaimDecisions.size(); ++i) {
+        out << "roadside_claims_total{decision=\"" << kClaimDecisions[i] << "\"} "
+            << claims[i].load() << "\n";
+    }
+    out
         << "# TYPE roadside_db_pool_connections gauge\n"
         << "roadside_db_pool_connections " << pool.size << "\n"
         << "# TYPE roadside_db_pool_idle gauge\n"
@@ -88,6 +99,22 @@ std::string Metrics::render(const store::PoolStats& pool) const {
         << "# TYPE roadside_process_resident_memory_bytes gauge\n"
         << "roadside_process_resident_memory_bytes " << resident_memory_bytes() << "\n";
     return out.str();
+}
+
+}  // namespace roadside::api
+
+namespace roadside::api {
+
+void Metrics::count_signin(std::string_view outcome) {
+    for (std::size_t i = 0; i < kSigninOutcomes.size(); ++i) {
+        if (outcome == kSigninOutcomes[i]) signins[i].fetch_add(1);
+    }
+}
+
+void Metrics::count_claim(std::string_view decision) {
+    for (std::size_t i = 0; i < kClaimDecisions.size(); ++i) {
+        if (decision == kClaimDecisions[i]) claims[i].fetch_add(1);
+    }
 }
 
 }  // namespace roadside::api

@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <tuple>
 
 #include "store/pg.hpp"
@@ -33,6 +34,17 @@ class Metrics {
     std::atomic<std::uint64_t> jobs_unassigned{0};
     std::atomic<std::uint64_t> sweep_failures{0};
     std::atomic<std::int64_t> partners_indexed{0};
+
+    // Customer sign-ins by outcome ("succeeded", "failed", "throttled") and claims by decision
+    // ("approved", "partially_approved", "rejected", "pending_review"); other labels are ignored.
+    void count_signin(std::string_view outcome);
+    void count_claim(std::string_view decision);
+    static constexpr std::array<const char*, 3> kSigninOutcomes = {"succeeded", "failed",
+                                                                   "throttled"};
+    static constexpr std::array<const char*, 4> kClaimDecisions = {
+        "approved", "partially_approved", "rejected", "pending_review"};
+    std::array<std::atomic<std::uint64_t>, 3> signins{};
+    std::array<std::atomic<std::uint64_t>, 4> claims{};
 
   private:
     struct Histogram {

@@ -109,7 +109,9 @@ awaitable<Principal> authenticate(RequestContext& ctx) {
     if (!row) throw ApiError(401, "unauthorized", "the bearer token is not valid");
     Principal p{row->id, parse_role(row->role).value_or(Role::customer), row->partner_id,
                 row->contract_id, row->label};
-    ctx.app.tokens.put(hash, p);
+    // A session that ends (a customer's) is checked against the database every time, so that it
+    // stops working the second it expires.
+    if (!row->expires_at) ctx.app.tokens.put(hash, p);
     co_return p;
 }
 
@@ -256,7 +258,9 @@ awaitable<Reply> run(App& app, const Router& router, const Request& req, std::st
         if (req.method() == http::verb::post) check_content_type(req);
         Reply reply;
         const auto key = req["Idempotency-Key"];
-        if (req.method() == http::verb::post && !key.empty()) {
+        // Public routes (customer sign-in) have no principal to keep records under, and a
+        // sign-in's failures must be counted whatever the reply: no idempotency there.
+        if (req.method() == http::verb::post && !key.empty() && !m.route->public_route) {
             reply = co_await run_idempotent(ctx, *m.route, key);
         } else {
             reply = co_await m.route->handler(ctx);

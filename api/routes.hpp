@@ -10,6 +10,8 @@ void add_contract_routes(Router& r);  // /v1/contracts
 void add_call_routes(Router& r);      // /v1/coverage/check, /v1/calls, /v1/incidents
 void add_partner_routes(Router& r);   // /v1/partners, /v1/partner/position
 void add_job_routes(Router& r);       // /v1/incidents/{id}/jobs, /v1/jobs, /v1/partner/jobs
+void add_claim_routes(Router& r);     // /v1/customer/sessions, /v1/claims, /v1/payouts,
+                                      // /v1/partners/{id}/statement
 
 inline void add_all_routes(Router& r) {
     add_system_routes(r);
@@ -18,6 +20,7 @@ inline void add_all_routes(Router& r) {
     add_call_routes(r);
     add_partner_routes(r);
     add_job_routes(r);
+    add_claim_routes(r);
 }
 
 }  // namespace roadside::api

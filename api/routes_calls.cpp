@@ -1,3 +1,4 @@
+#include "api/claims_json.hpp"
 #include "api/errors.hpp"
 #include "api/json_in.hpp"
 #include "api/json_out.hpp"
@@ -5,6 +6,7 @@
 #include "core/text.hpp"
 #include "dispatch/plate.hpp"
 #include "dispatch/refusal.hpp"
+#include "store/claims.hpp"
 #include "store/contracts.hpp"
 #include "store/incidents.hpp"
 #include "store/jobs.hpp"
@@ -212,6 +214,8 @@ awaitable<Reply> get_incident(RequestContext& ctx) {
             jobs.push_back(job_json(j, &offers, std::nullopt));
         }
     }
+    json claims = json::array();
+    for (const auto& c : co_await store::incident_claims(*db, id)) claims.push_back(claim_json(c));
     co_return Reply::json(
         200, {{"incident_id", incident->id},
               {"status", incident->status},
@@ -231,7 +235,7 @@ awaitable<Reply> get_incident(RequestContext& ctx) {
               {"remote_support_eligible", incident->remote_support_eligible},
               {"coverage", coverage},
               {"jobs", jobs},
-              {"claims", json::array()},
+              {"claims", claims},
               {"events", events},
               {"created_by", incident->created_by},
               {"created_at", core::format_japan_time(incident->created_at)}});

@@ -104,7 +104,14 @@ void apply_file(ServerSettings& s, const std::filesystem::path& path) {
                                         "dispatch_radius_km",
                                         "road_factor",
                                         "road_speed_kmh",
-                                        "partner_refresh_interval_ms"};
+                                        "partner_refresh_interval_ms",
+                                        "customer_session_s",
+                                        "signin_window_s",
+                                        "signin_slow_after_failures",
+                                        "signin_slow_base_ms",
+                                        "signin_slow_max_ms",
+                                        "signin_max_failures_per_contract",
+                                        "signin_max_failures_per_address"};
     for (const auto& [key, value] : doc.items()) {
         bool ok = false;
         for (const char* k : known) ok = ok || key == k;
@@ -147,6 +154,16 @@ void apply_file(ServerSettings& s, const std::filesystem::path& path) {
     secs("offer_timeout_s", s.offer_timeout_s, 3600);
     millis("offer_sweep_interval_ms", s.offer_sweep_interval_ms, 60'000);
     millis("partner_refresh_interval_ms", s.partner_refresh_interval_ms, 600'000);
+    secs("customer_session_s", s.customer_session_s, 30 * 86400);
+    secs("signin_window_s", s.signin_window_s, 86400);
+    num("signin_slow_after_failures", s.signin_slow_after_failures, 1, 1000);
+    millis("signin_slow_base_ms", s.signin_slow_base_ms, 60'000);
+    millis("signin_slow_max_ms", s.signin_slow_max_ms, 60'000);
+    num("signin_max_failures_per_contract", s.signin_max_failures_per_contract, 1, 1000);
+    num("signin_max_failures_per_address", s.signin_max_failures_per_address, 1, 100'000);
+    if (s.signin_slow_max_ms < s.signin_slow_base_ms) {
+        throw ConfigError(file + ": field \"signin_slow_max_ms\": must not be below signin_slow_base_ms");
+    }
     auto real = [&](const char* f, double& target, double min, double max) {
         if (doc.contains(f)) target = bounded_number(doc, f, min, max, file);
     };

@@ -53,6 +53,20 @@ struct ServerSettings {
     // How often a server re-reads partner positions changed by other servers (its own changes
     // are seen at once).
     std::chrono::milliseconds partner_refresh_interval_ms{1000};
+
+    // Customer sign-in (POST /v1/customer/sessions). A session lasts customer_session_s. Failed
+    // attempts are counted per contract number and per client address over signin_window_s
+    // (shared by every server, in the database). From the signin_slow_after_failures-th failure
+    // on, each answer waits signin_slow_base_ms, doubling per further failure up to
+    // signin_slow_max_ms; at signin_max_failures_per_contract (or _per_address) failures every
+    // attempt is a 429 until the window ends — a right pair included.
+    std::chrono::seconds customer_session_s{24 * 3600};
+    std::chrono::seconds signin_window_s{15 * 60};
+    int signin_slow_after_failures = 3;
+    std::chrono::milliseconds signin_slow_base_ms{500};
+    std::chrono::milliseconds signin_slow_max_ms{4000};
+    int signin_max_failures_per_contract = 5;
+    int signin_max_failures_per_address = 50;
 };
 
 using EnvLookup = std::function<std::optional<std::string>(const char*)>;

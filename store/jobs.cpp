@@ -14,7 +14,8 @@ namespace {
     "j.estimated_tow_m, j.estimated_customer_charge_yen, j.estimate::text, j.eta_minutes, "     \
     "j.outcome, j.tow_distance_m, j.storage_minutes, j.charges::text, j.covered_yen, "          \
     "j.customer_yen, floor(extract(epoch FROM j.created_at))::bigint, j.created_by, "           \
-    "floor(extract(epoch FROM j.updated_at))::bigint, i.lat, i.lon, i.problem, i.caller_phone"
+    "floor(extract(epoch FROM j.updated_at))::bigint, i.lat, i.lon, i.problem, i.caller_phone, "  \
+    "floor(extract(epoch FROM j.completed_at))::bigint"
 
 #define JOB_FROM " FROM jobs j JOIN incidents i ON i.id = j.incident_id"
 
@@ -112,7 +113,14 @@ constexpr Statement kCompleteJob{
     "job_complete",
     "UPDATE jobs SET status = 'completed', outcome = $2, tow_distance_m = $3,"
     " storage_minutes = $4, charges = $5::jsonb, covered_yen = $6, customer_yen = $7,"
-    " updated_at = now() WHERE id = $1"};
+    " updated_at = now(), completed_at = now() WHERE id = $1"};
+
+constexpr Statement kPartnerCompletedJobs{
+    "job_partner_completed",
+    "SELECT " JOB_COLUMNS JOB_FROM
+    " WHERE j.partner_id = $1 AND j.status = 'completed'"
+    " AND j.completed_at >= $2::timestamptz AND j.completed_at < $3::timestamptz"
+    " ORDER BY j.completed_at, j.id"};
 
 constexpr Statement kCancelJob{
     "job_cancel",
@@ -171,6 +179,7 @@ JobRow read_job(const Result& r, int row) {
     j.location.lon_deg = r.float64(row, col++);
     j.problem = r.string(row, col++);
     j.caller_phone = r.string(row, col++);
+    if (const auto t = r.opt_int64(row, col++)) j.completed_at = instant(*t);
     return j;
 }
 
@@ -308,6 +317,13 @@ awaitable<void> complete_job(Connection& db, std::string_view job_id, const Comp
     p.add(job_id).add(c.outcome).add(c.tow_distance_m).add(c.storage_minutes);
     p.add(c.charges_json).add(c.covered_yen).add(c.customer_yen);
     co_await db.query(kCompleteJob, p);
+}
+
+awaitable<std::vector<JobRow>> partner_completed_jobs(Connection& db, std::string_view partner_id,
+                                                      core::Instant from, core::Instant to) {
+    Params p;
+    p.add(partner_id).add_instant(from).add_instant(to);
+    co_return all_jobs(co_await db.query(kPartnerCompletedJobs, p));
 }
 
 awaitable<void> cancel_job(Connection& db, std::string_view job_id,

@@ -47,6 +47,7 @@ struct JobRow {
     geo::LatLon location;
     std::string problem;
     std::string caller_phone;
+    std::optional<core::Instant> completed_at;
 };
 
 struct NewJob {
@@ -137,6 +138,11 @@ struct Completion {
 };
 boost::asio::awaitable<void> complete_job(Connection& db, std::string_view job_id,
                                           const Completion& c);
+// The jobs a partner completed in [from, to), in order of completion: its monthly statement.
+boost::asio::awaitable<std::vector<JobRow>> partner_completed_jobs(Connection& db,
+                                                                   std::string_view partner_id,
+                                                                   core::Instant from,
+                                                                   core::Instant to);
 boost::asio::awaitable<void> cancel_job(Connection& db, std::string_view job_id,
                                         const std::string& charges_json, std::int64_t covered_yen,
                                         std::int64_t customer_yen);

@@ -15,6 +15,7 @@ struct TokenRow {
     std::optional<std::string> contract_id;
     std::string label;
     core::Instant created_at;
+    std::optional<core::Instant> expires_at;  // customer sessions end; staff tokens do not
 };
 
 struct NewToken {
@@ -24,10 +25,11 @@ struct NewToken {
     std::optional<std::string> contract_id;
     std::string label;
     std::string created_by;
+    std::optional<int> lifetime_s;  // expires this long after creation (database clock)
 };
 
 boost::asio::awaitable<TokenRow> insert_token(Connection& db, const NewToken& t);
-// A token that exists and is not revoked.
+// A token that exists, is not revoked and has not expired.
 boost::asio::awaitable<std::optional<TokenRow>> find_token(Connection& db, std::string_view hash);
 
 }  // namespace roadside::store

@@ -101,6 +101,8 @@ std::string config_dir_with(const nlohmann::json& server_json) {
     std::ofstream(dir + "/server.json") << server_json.dump(2);
     if (symlink((source_dir() + "/config/products").c_str(), (dir + "/products").c_str()) != 0 ||
         symlink((source_dir() + "/config/tariff.json").c_str(), (dir + "/tariff.json").c_str()) !=
+            0 ||
+        symlink((source_dir() + "/config/payout.json").c_str(), (dir + "/payout.json").c_str()) !=
             0) {
         throw std::runtime_error("symlink failed");
     }
