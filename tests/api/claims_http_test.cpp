@@ -657,6 +657,21 @@ TEST_F(ClaimsTest, BadClaimsAreClear400sAndStoreNothing) {
     EXPECT_EQ(me.post_json("/v1/claims", good).status, 201);
 
     HttpClient& admin = d.admin();
+    // Garbage to every claims endpoint: a 4xx, never a 5xx.
+    const std::string claim_id = db->scalar(
+        cat("SELECT id FROM claims WHERE incident_id = '", b.incident_id, "'"));
+    HttpClient anon(server->port());
+    for (const char* garbage : {"", "null", "[]", "{", "{\"decision\": 5}", "\"x\"",
+                                "{\"paid_on\": \"2026-02-30\"}", "{\"birth_date\": []}"}) {
+        for (const auto& [client, target] : std::vector<std::pair<HttpClient*, std::string>>{
+                 {&admin, "/v1/claims/" + claim_id + "/review"},
+                 {&admin, "/v1/payouts/" + claim_id + "/paid"},
+                 {&anon, "/v1/customer/sessions"}}) {
+            const HttpResult r = client->post(target, garbage);
+            EXPECT_GE(r.status, 400) << target << " " << garbage << ": " << r.body;
+            EXPECT_LT(r.status, 500) << target << " " << garbage << ": " << r.body;
+        }
+    }
     EXPECT_EQ(admin.get("/v1/payouts?due_before=2026-13-01").error_code(), "invalid_field");
     EXPECT_EQ(admin.get("/v1/payouts/zengin").error_code(), "missing_field");
     EXPECT_EQ(admin.get("/v1/payouts/zengin?transfer_date=" +
