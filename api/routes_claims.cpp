@@ -281,7 +281,8 @@ awaitable<Reply> create_claim(RequestContext& ctx) {
                         "that was not rejected",
                         details);
     };
-    if (auto live = co_await store::live_claim(*db, incident_id)) throw conflict(live);
+    const std::optional<store::ClaimRow> live = co_await store::live_claim(*db, incident_id);
+    if (live) throw conflict(live);
 
     billing::IncidentFacts inc;
     inc.covered = facts->eligible;
@@ -315,8 +316,12 @@ awaitable<Reply> create_claim(RequestContext& ctx) {
     row.holder_kana = core::collapse_spaces(core::to_halfwidth(account.holder_kana));
     row.created_by = ctx.principal.actor();
     const auto id = co_await store::insert_claim(*db, row);
-    // Another claim for the incident committed between the check and the insert.
-    if (!id) throw conflict(co_await store::live_claim(*db, incident_id));
+    if (!id) {
+        // Another claim for the incident committed between the check and the insert. (The
+        // co_await stays out of the throw expression: GCC 12 frees such an exception early.)
+        const std::optional<store::ClaimRow> winner = co_await store::live_claim(*db, incident_id);
+        throw conflict(winner);
+    }
     row.id = *id;
     row.created_at = ctx.now;
     const std::string event = decided_event(row, d);

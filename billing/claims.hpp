@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/calendar.hpp"
+#include "dispatch/reason.hpp"
 
 namespace roadside::billing {
 
@@ -102,7 +103,7 @@ enum class ClaimReasonCode {
 };
 std::string_view to_string(ClaimReasonCode c);
 
-using ClaimDetailValue = std::variant<std::string, std::int64_t, bool>;
+using ClaimDetailValue = dispatch::DetailValue;  // a string, a whole number or a flag
 
 struct ClaimReason {
     ClaimReasonCode code;

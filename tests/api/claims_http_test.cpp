@@ -362,6 +362,29 @@ TEST(ClaimsSignInByAddress, ManyContractsFromOneAddressAreRefused) {
     EXPECT_EQ(server.stop(), 0) << server.log();
 }
 
+TEST(ClaimsSignInSession, ACustomerSessionEnds) {
+    TestDatabase database("session");
+    ServerOptions options;
+    options.database_url = database.url();
+    options.extra_env["ROADSIDE_CONFIG_DIR"] = config_dir_with({{"customer_session_s", 1}});
+    ServerProcess server(options);
+    server.start();
+    HttpClient admin(server.port(), options.admin_token);
+    const json contract = sample_contract_body("kaitokuten-basic", unique_suffix(), "S-");
+    ASSERT_EQ(admin.post_json("/v1/contracts", contract).status, 201);
+    const HttpResult s = HttpClient(server.port())
+                             .post_json("/v1/customer/sessions",
+                                        {{"contract_no", contract["contract_no"]},
+                                         {"birth_date", kBirthDate}});
+    ASSERT_EQ(s.status, 201) << s.body;
+    HttpClient me(server.port(), s.json()["token"]);
+    const std::string claim = "/v1/claims/00000000-0000-4000-8000-000000000000";
+    EXPECT_EQ(me.get(claim).error_code(), "claim_not_found");  // signed in
+    std::this_thread::sleep_for(std::chrono::milliseconds{2100});
+    EXPECT_EQ(me.get(claim).status, 401);  // the session has ended
+    EXPECT_EQ(server.stop(), 0) << server.log();
+}
+
 // ---- decisions through the API -----------------------------------------------------------
 
 TEST_F(ClaimsTest, RejectingRulesAreListedWithTheirReasons) {
@@ -581,6 +604,43 @@ TEST_F(ClaimsTest, FiftySimultaneousClaimsLeaveExactlyOne) {
     EXPECT_EQ(db->scalar(cat("SELECT count(*) FROM claims WHERE incident_id = '", b.incident_id,
                              "' AND decision <> 'rejected'")),
               "1");
+}
+
+TEST_F(ClaimsTest, TenSimultaneousPaymentsRecordOne) {
+    const Breakdown b = breakdown(fresh_anchor(), jst(-1, 9), 1);
+    const HttpResult r =
+        customer(b.contract_no).post_json("/v1/claims", taxi_claim(b.incident_id, jst(-1, 11)));
+    ASSERT_EQ(r.status, 201) << r.body;
+    const std::string id = r.json()["claim_id"];
+    std::vector<int> statuses(10);
+    std::latch start(10);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 10; ++i) {
+        threads.emplace_back([&, i] {
+            HttpClient admin(server->port(), server->options().admin_token);
+            admin.get("/healthz");
+            start.arrive_and_wait();
+            statuses[static_cast<std::size_t>(i)] =
+                admin.post_json("/v1/payouts/" + id + "/paid",
+                                {{"paid_on", core::format_date(today())}})
+                    .status;
+        });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 200), 1);
+    EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 409), 9);
+    EXPECT_EQ(db->scalar(cat("SELECT count(*) FROM events WHERE type = 'claim_paid' AND data->>'claim_id' = '", id, "'")),
+              "1");
+    // A rejected claim is never payable.
+    const Breakdown near = breakdown({35.9812, 139.7671}, jst(-1, 9), 1, std::nullopt);
+    const HttpResult rejected =
+        customer(near.contract_no).post_json("/v1/claims", taxi_claim(near.incident_id, jst(-1, 11)));
+    ASSERT_EQ(rejected.status, 201) << rejected.body;
+    EXPECT_EQ(d.admin()
+                  .post_json("/v1/payouts/" + rejected.json()["claim_id"].get<std::string>() + "/paid",
+                             {{"paid_on", core::format_date(today())}})
+                  .error_code(),
+              "claim_not_payable");
 }
 
 // ---- bad input ---------------------------------------------------------------------------
