@@ -363,9 +363,12 @@ awaitable<Reply> review_claim(RequestContext& ctx) {
     const std::string decision_text =
         f.one_of("decision", {"approved", "partially_approved", "rejected"});
     const billing::Decision decision = *billing::parse_decision(decision_text);
-    const std::int64_t approved_yen = f.integer("approved_yen", 0, kMaxReceiptYen);
-    const std::string note = core::collapse_spaces(f.string("note", kMaxNoteChars));
-    if (note.empty()) invalid_field("note", "why the claim is settled this way");
+    // The amount is required for an approval; a rejection pays 0 whether or not it says so.
+    const auto amount = f.opt_integer("approved_yen", 0, kMaxReceiptYen);
+    if (!amount && decision != billing::Decision::rejected) missing_field("approved_yen");
+    const std::int64_t approved_yen = amount.value_or(0);
+    const std::string note =
+        core::collapse_spaces(f.opt_string("note", kMaxNoteChars).value_or(""));
 
     store::Connection* db = co_await ctx.tx();
     store::ClaimRow row = co_await visible_claim(ctx, *db, true);
@@ -479,12 +482,8 @@ awaitable<Reply> zengin_file(RequestContext& ctx) {
     const auto due = date_param(ctx, "due_before");
     const auto transfer = date_param(ctx, "transfer_date");
     if (!transfer) missing_field("transfer_date");
-    const core::Date today = core::japan_date(ctx.now);
-    if (*transfer < today) {
-        throw ApiError(422, "transfer_date_in_past", "a transfer is requested for today or later",
-                       {{"transfer_date", core::format_date(*transfer)},
-                        {"today", core::format_date(today)}});
-    }
+    // Any date: the file for a past date is the back office's record of what it sent (the bank
+    // itself refuses a 取組日 it cannot honour).
     store::Connection* db = co_await ctx.db();
     const std::vector<store::ClaimRow> rows = co_await store::unpaid_payouts(*db, due, kMaxPayouts);
     std::vector<billing::ZenginTransfer> transfers;
