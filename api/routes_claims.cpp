@@ -357,6 +357,24 @@ awaitable<Reply> get_claim(RequestContext& ctx) {
     co_return Reply::json(200, claim_json(row));
 }
 
+// GET /v1/claims?decision=&limit=: staff see every claim (pending_review: the reviewers'
+// queue, oldest waiting shown by created_at); a customer sees its own contract's.
+awaitable<Reply> list_claims(RequestContext& ctx) {
+    std::optional<std::string> decision = ctx.query("decision");
+    if (decision && !billing::parse_decision(*decision)) {
+        invalid_field("decision", "one of approved|partially_approved|rejected|pending_review");
+    }
+    const int limit = limit_param(ctx.query("limit"), 100, 1000);
+    std::optional<std::string> contract;
+    if (ctx.principal.role == Role::customer) contract = ctx.principal.contract_id;
+    store::Connection* db = co_await ctx.db();
+    json list = json::array();
+    for (const auto& row : co_await store::list_claims(*db, decision, contract, limit)) {
+        list.push_back(claim_json(row));
+    }
+    co_return Reply::json(200, {{"claims", std::move(list)}});
+}
+
 awaitable<Reply> review_claim(RequestContext& ctx) {
     const json body = parse_body(ctx.req.body());
     const Fields f(body);
@@ -572,6 +590,8 @@ void add_claim_routes(Router& r) {
     r.add_public(http::verb::post, "/v1/customer/sessions", create_customer_session);
     r.add(http::verb::post, "/v1/claims", {Role::admin, Role::agent, Role::customer},
           create_claim);
+    r.add(http::verb::get, "/v1/claims", {Role::admin, Role::agent, Role::customer},
+          list_claims);
     r.add(http::verb::get, "/v1/claims/{id}", {Role::admin, Role::agent, Role::customer},
           get_claim);
     r.add(http::verb::post, "/v1/claims/{id}/review", {Role::admin, Role::agent}, review_claim);

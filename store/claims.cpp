@@ -50,6 +50,12 @@ constexpr Statement kIncidentClaims{"claim_incident_list",
                                     "SELECT " CLAIM_COLUMNS " FROM claims"
                                     " WHERE incident_id = $1 ORDER BY created_at, id"};
 
+constexpr Statement kListClaims{"claim_list",
+                                "SELECT " CLAIM_COLUMNS " FROM claims"
+                                " WHERE ($1::text IS NULL OR decision = $1)"
+                                " AND ($2::uuid IS NULL OR contract_id = $2::uuid)"
+                                " ORDER BY created_at DESC, id LIMIT $3"};
+
 constexpr Statement kReviewClaim{
     "claim_review",
     "UPDATE claims SET decision = $2, approved_yen = $3, pay_by = $4, reasons = $5::jsonb,"
@@ -187,6 +193,13 @@ awaitable<std::optional<ClaimRow>> live_claim(Connection& db, std::string_view i
 
 awaitable<std::vector<ClaimRow>> incident_claims(Connection& db, std::string_view incident_id) {
     co_return all_claims(co_await db.query(kIncidentClaims, Params{}.add(incident_id)));
+}
+
+awaitable<std::vector<ClaimRow>> list_claims(Connection& db, std::optional<std::string> decision,
+                                             std::optional<std::string> contract_id, int limit) {
+    Params p;
+    p.add(decision).add(contract_id).add(limit);
+    co_return all_claims(co_await db.query(kListClaims, p));
 }
 
 awaitable<bool> review_claim(Connection& db, std::string_view id, const ClaimReview& v) {

@@ -71,6 +71,12 @@ boost::asio::awaitable<std::optional<ClaimRow>> live_claim(Connection& db,
                                                            std::string_view incident_id);
 boost::asio::awaitable<std::vector<ClaimRow>> incident_claims(Connection& db,
                                                               std::string_view incident_id);
+// Claims newest first, optionally in one decision and/or of one contract: the reviewers' queue
+// (pending_review) and a customer's own claims.
+boost::asio::awaitable<std::vector<ClaimRow>> list_claims(Connection& db,
+                                                          std::optional<std::string> decision,
+                                                          std::optional<std::string> contract_id,
+                                                          int limit);
 
 // Settles a pending_review claim (the caller holds the row lock). Returns false when the claim is
 // no longer pending_review, or (for an approval) when another claim of the incident is live.

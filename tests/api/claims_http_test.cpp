@@ -484,6 +484,18 @@ TEST_F(ClaimsTest, ClaimsWithoutReceiptsAreReviewed) {
     const std::string id = r.json()["claim_id"];
     HttpClient agent(server->port(), token_for("agent"));
     EXPECT_FALSE(lists(d.admin().get("/v1/payouts").json(), id));
+    // It waits in the reviewers' queue; its customer sees it among its own claims.
+    const auto ids = [](const json& list) {
+        std::set<std::string> out;
+        for (const auto& c : list.at("claims")) out.insert(c.at("claim_id").get<std::string>());
+        return out;
+    };
+    EXPECT_TRUE(ids(agent.get("/v1/claims?decision=pending_review&limit=1000").json()).contains(id));
+    EXPECT_FALSE(ids(agent.get("/v1/claims?decision=approved&limit=1000").json()).contains(id));
+    const std::set<std::string> own = ids(me.get("/v1/claims").json());
+    EXPECT_EQ(own.size(), 2u);  // the rejected one and this one
+    EXPECT_TRUE(own.contains(id));
+    EXPECT_EQ(agent.get("/v1/claims?decision=maybe").error_code(), "invalid_field");
     // A pending claim holds the benefit.
     EXPECT_EQ(me.post_json("/v1/claims", taxi_claim(b.incident_id, jst(-1, 11))).status, 409);
     // Above the cap, or a rejection with an amount: 422.
