@@ -291,6 +291,9 @@ awaitable<Reply> create_claim(RequestContext& ctx) {
     inc.occupants = facts->occupants;
     inc.seating_capacity = facts->seating_capacity;
     inc.qualifying_tow = facts->qualifying_tow;
+    if (const config::Product* product = ctx.app.products.find(facts->product_id)) {
+        inc.remote_min_m = std::int64_t{product->remote_support_min_km} * 1000;
+    }
     const billing::ClaimDecision d = billing::adjudicate(inc, in);
 
     store::ClaimRow row;

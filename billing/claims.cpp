@@ -182,7 +182,6 @@ namespace {
 using core::Date;
 using core::Instant;
 
-constexpr std::int64_t kRemoteMinMetres = 100'000;  // 直線距離100km以上
 
 constexpr const char* kClauseRemote = "ロードサービス規定 第1条3";
 constexpr const char* kClauseTow = "ロードサービス規定 第1条3; 第1条2(1)";
@@ -235,13 +234,14 @@ void check_incident(const IncidentFacts& incident, std::vector<ClaimReason>& out
                        "The incident was not covered by road service, so no remote support applies.",
                        {{"covered", false}}});
     }
-    if (incident.distance_from_home_m < kRemoteMinMetres) {
+    // 直線距離100km以上 (the product's figure).
+    if (incident.distance_from_home_m < incident.remote_min_m) {
         out.push_back({ClaimReasonCode::not_remote,
                        kClauseRemote,
                        "The breakdown site is less than 100 km in a straight line from home.",
                        {{"distance_from_home_km", format_km(incident.distance_from_home_m)},
                         {"distance_from_home_m", incident.distance_from_home_m},
-                        {"min_distance_km", format_km(kRemoteMinMetres)}}});
+                        {"min_distance_km", format_km(incident.remote_min_m)}}});
     }
     if (!incident.qualifying_tow) {
         out.push_back({ClaimReasonCode::no_qualifying_tow,

@@ -72,6 +72,9 @@ struct IncidentFacts {
     std::optional<int> occupants;          // the call's occupants, when the agent recorded them
     int seating_capacity = 0;              // 乗車定員 on the 車検証 (> 0)
     bool qualifying_tow = false;  // a tow job completed towed_to_shop or towed_to_storage (第1条2(1))
+    // The product's remote-support distance (config::Product::remote_support_min_km; 100 km in
+    // every plan sold today), in metres.
+    std::int64_t remote_min_m = 100'000;
 };
 
 struct ClaimInput {
@@ -127,8 +130,8 @@ struct ClaimDecision {
 
 // Decides a claim. Rules, in order (spec/api.md "How a claim is decided"; every one that fails is
 // listed, with its clause and the figures in `details`):
-//  1. incident_not_covered, not_remote (distance_from_home_m < 100,000: 99.99 km is not remote,
-//     100.00 km is), no_qualifying_tow — each rejects;
+//  1. incident_not_covered, not_remote (distance_from_home_m < remote_min_m: 99.99 km is not
+//     remote, 100.00 km is), no_qualifying_tow — each rejects;
 //  2. claim_window_expired: received_on > used_on + 89 days (day of use = day 1) — rejects;
 //  3. outside_time_window: taxi / rental car: used_at < breakdown_at or used_at > breakdown_at +
 //     24 h (exactly 24 h is inside); public transport / hotel: used_on != the breakdown's Japan

@@ -18,7 +18,9 @@ constexpr Statement kClaimIncidentFacts{
     " i.occupants, v.seating_capacity,"
     " EXISTS (SELECT 1 FROM jobs j WHERE j.incident_id = i.id AND j.service = 'tow'"
     "  AND j.status = 'completed' AND j.outcome IN ('towed_to_shop', 'towed_to_storage'))"
-    " FROM incidents i JOIN vehicles v ON v.contract_id = i.contract_id WHERE i.id = $1"};
+    ", c.product_id"
+    " FROM incidents i JOIN vehicles v ON v.contract_id = i.contract_id"
+    " JOIN contracts c ON c.id = i.contract_id WHERE i.id = $1"};
 
 #define CLAIM_COLUMNS                                                                           \
     "id, incident_id, contract_id, benefit, persons, persons_counted, " EPOCH("used_at") ", "  \
@@ -164,6 +166,7 @@ awaitable<std::optional<ClaimIncidentFacts>> claim_incident_facts(Connection& db
     if (const auto o = r.opt_int64(0, 5)) f.occupants = static_cast<int>(*o);
     f.seating_capacity = static_cast<int>(r.int64(0, 6));
     f.qualifying_tow = r.boolean(0, 7);
+    f.product_id = r.string(0, 8);
     co_return f;
 }
 

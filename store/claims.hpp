@@ -14,6 +14,7 @@ namespace roadside::store {
 struct ClaimIncidentFacts {
     std::string incident_id;
     std::string contract_id;
+    std::string product_id;
     bool eligible = false;
     std::int64_t distance_from_home_m = 0;
     core::Instant at;

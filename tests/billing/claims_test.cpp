@@ -991,5 +991,29 @@ TEST(ClaimReceiptKinds, CountsForTheFullMatrix) {
     }
 }
 
+// The distance is the product's (config remote_support_min_km): a plan with 150 km would refuse
+// 120 km and accept exactly 150 km.
+TEST(ClaimRemote, TheProductsDistanceDecides) {
+    struct Case {
+        const char* why;
+        std::int64_t min_m;
+        std::int64_t distance_m;
+        bool remote;
+    };
+    const Case cases[] = {
+        {"第1条3 with 150 km: 120 km is not remote", 150'000, 120'000, false},
+        {"第1条3 with 150 km: 149.999 km is not remote", 150'000, 149'999, false},
+        {"第1条3 with 150 km: exactly 150 km is remote", 150'000, 150'000, true},
+        {"第1条3 default 100 km: exactly 100 km is remote", 100'000, 100'000, true},
+    };
+    for (const auto& c : cases) {
+        IncidentFacts incident = base_incident();
+        incident.remote_min_m = c.min_m;
+        incident.distance_from_home_m = c.distance_m;
+        const ClaimDecision dec = adjudicate(incident, base_claim(Benefit::taxi));
+        EXPECT_EQ(codes(dec), c.remote ? "" : "not_remote") << c.why;
+    }
+}
+
 }  // namespace
 }  // namespace roadside::billing
