@@ -561,12 +561,12 @@ awaitable<Reply> partner_statement(RequestContext& ctx) {
     const std::pair<core::Instant, core::Instant> bounds = billing::month_bounds(*month);
     std::vector<billing::StatementJob> jobs;
     for (const auto& j :
-         co_await store::partner_completed_jobs(*db, id, bounds.first, bounds.second)) {
+         co_await store::partner_statement_jobs(*db, id, bounds.first, bounds.second)) {
         billing::StatementJob s;
         s.job_id = j.id;
         s.incident_id = j.incident_id;
         s.service = j.service;
-        s.outcome = j.outcome.value_or("");
+        s.outcome = j.status == "cancelled" ? "cancelled" : j.outcome.value_or("");
         s.completed_at = j.completed_at.value_or(j.updated_at);
         s.tow_distance_m = j.tow_distance_m;
         s.warranty_yen = j.covered_yen.value_or(0);

@@ -1,5 +1,6 @@
 #pragma once
-// A tow partner's monthly statement: every job it completed in a Japan-time calendar month, with
+// A tow partner's monthly statement: every job it completed in a Japan-time calendar month (and
+// those cancelled at a charge after it accepted, outcome "cancelled", 第2条3(7)), with
 // what the warranty owes the partner (the free part, ロードサービス規定 第1条) and what the
 // customer paid (第2条, settled at the scene or invoiced). Pure: no I/O. Integer yen.
 #include <chrono>

@@ -115,12 +115,18 @@ constexpr Statement kCompleteJob{
     " storage_minutes = $4, charges = $5::jsonb, covered_yen = $6, customer_yen = $7,"
     " updated_at = now(), completed_at = now() WHERE id = $1"};
 
-constexpr Statement kPartnerCompletedJobs{
-    "job_partner_completed",
+// Completed jobs by completion time; cancelled ones that cost something (the call-out after the
+// partner accepted, 第2条3(7)) by cancellation time — a cancelled job never changes again, so its
+// updated_at is when it was cancelled.
+constexpr Statement kPartnerStatementJobs{
+    "job_partner_statement",
     "SELECT " JOB_COLUMNS JOB_FROM
-    " WHERE j.partner_id = $1 AND j.status = 'completed'"
-    " AND j.completed_at >= $2::timestamptz AND j.completed_at < $3::timestamptz"
-    " ORDER BY j.completed_at, j.id"};
+    " WHERE j.partner_id = $1 AND ("
+    "  (j.status = 'completed'"
+    "   AND j.completed_at >= $2::timestamptz AND j.completed_at < $3::timestamptz)"
+    "  OR (j.status = 'cancelled' AND coalesce(j.customer_yen, 0) + coalesce(j.covered_yen, 0) > 0"
+    "   AND j.updated_at >= $2::timestamptz AND j.updated_at < $3::timestamptz))"
+    " ORDER BY coalesce(j.completed_at, j.updated_at), j.id"};
 
 constexpr Statement kCancelJob{
     "job_cancel",
@@ -319,11 +325,11 @@ awaitable<void> complete_job(Connection& db, std::string_view job_id, const Comp
     co_await db.query(kCompleteJob, p);
 }
 
-awaitable<std::vector<JobRow>> partner_completed_jobs(Connection& db, std::string_view partner_id,
+awaitable<std::vector<JobRow>> partner_statement_jobs(Connection& db, std::string_view partner_id,
                                                       core::Instant from, core::Instant to) {
     Params p;
     p.add(partner_id).add_instant(from).add_instant(to);
-    co_return all_jobs(co_await db.query(kPartnerCompletedJobs, p));
+    co_return all_jobs(co_await db.query(kPartnerStatementJobs, p));
 }
 
 awaitable<void> cancel_job(Connection& db, std::string_view job_id,

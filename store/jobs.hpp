@@ -138,8 +138,9 @@ struct Completion {
 };
 boost::asio::awaitable<void> complete_job(Connection& db, std::string_view job_id,
                                           const Completion& c);
-// The jobs a partner completed in [from, to), in order of completion: its monthly statement.
-boost::asio::awaitable<std::vector<JobRow>> partner_completed_jobs(Connection& db,
+// A partner's monthly statement: the jobs it completed in [from, to), and those cancelled then
+// at a charge (after it accepted), in time order.
+boost::asio::awaitable<std::vector<JobRow>> partner_statement_jobs(Connection& db,
                                                                    std::string_view partner_id,
                                                                    core::Instant from,
                                                                    core::Instant to);

@@ -773,8 +773,24 @@ TEST_F(ClaimsTest, PartnerStatementListsTheMonthsCompletedJobs) {
     Breakdown second = breakdown(site, jst(0, 0, 2), 1, std::nullopt);
     second.partner_id = first.partner_id;
     complete_tow(second, site, "towed_to_shop", 20.0);
+    // Cancelled after it accepted: the customer pays the call-out (第2条3(7)); cancelled while only
+    // offered: nothing, and not on the statement.
+    HttpClient partner = d.partner_client(first.partner_id);
+    for (const bool accepted : {true, false}) {
+        const Breakdown c = breakdown(site, jst(0, 0, 3), 1, std::nullopt);
+        const HttpResult job = d.tow_job(c.incident_id, north_of(site, 25));
+        ASSERT_EQ(job.status, 201) << job.body;
+        ASSERT_EQ(job.json()["partner_id"], first.partner_id) << job.body;
+        const std::string base = "/v1/jobs/" + job.json()["job_id"].get<std::string>();
+        if (accepted) {
+            ASSERT_EQ(partner.post_json(base + "/accept", json::object()).status, 200);
+        }
+        const HttpResult cancelled = d.admin().post_json(base + "/cancel", {{"reason", "直った"}});
+        ASSERT_EQ(cancelled.status, 200) << cancelled.body;
+    }
     const std::string month = core::format_date(today()).substr(0, 7);
     const std::string path = cat("/v1/partners/", first.partner_id, "/statement?month=", month);
+    const std::int64_t cancellation = tariff()["cancellation_yen"];
 
     const json t = tariff();
     const std::int64_t per_km = t["tow_per_km_yen"];
@@ -782,19 +798,21 @@ TEST_F(ClaimsTest, PartnerStatementListsTheMonthsCompletedJobs) {
     HttpResult r = d.admin().get(path);
     ASSERT_EQ(r.status, 200) << r.body;
     const json s = r.json();
-    ASSERT_EQ(s["jobs"].size(), 2u) << s.dump();
+    ASSERT_EQ(s["jobs"].size(), 3u) << s.dump();
     EXPECT_EQ(s["month"], month);
     EXPECT_EQ(s["jobs"][0]["warranty_yen"], tow + 50 * per_km);
     EXPECT_EQ(s["jobs"][0]["customer_yen"], 13 * per_km);
     EXPECT_EQ(s["jobs"][1]["warranty_yen"], tow + 20 * per_km);
     EXPECT_EQ(s["jobs"][1]["customer_yen"], 0);
-    EXPECT_EQ(s["totals"]["jobs"], 2);
+    EXPECT_EQ(s["jobs"][2]["outcome"], "cancelled");
+    EXPECT_EQ(s["jobs"][2]["warranty_yen"], 0);
+    EXPECT_EQ(s["jobs"][2]["customer_yen"], cancellation);
+    EXPECT_EQ(s["totals"]["jobs"], 3);
     EXPECT_EQ(s["totals"]["warranty_yen"], 2 * tow + 70 * per_km);
-    EXPECT_EQ(s["totals"]["customer_yen"], 13 * per_km);
+    EXPECT_EQ(s["totals"]["customer_yen"], 13 * per_km + cancellation);
 
     // The partner itself, as CSV; another partner sees nothing of it.
-    HttpClient me = d.partner_client(first.partner_id);
-    r = me.request("GET", path, "", {{"Accept", "text/csv"}});
+    r = partner.request("GET", path, "", {{"Accept", "text/csv"}});
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(r.header("content-type"), "text/csv; charset=utf-8");
     std::vector<std::string> lines;
@@ -804,16 +822,16 @@ TEST_F(ClaimsTest, PartnerStatementListsTheMonthsCompletedJobs) {
         lines.push_back(r.body.substr(at, end - at));
         at = end + 2;
     }
-    ASSERT_EQ(lines.size(), 4u) << r.body;  // header, 2 jobs, total
+    ASSERT_EQ(lines.size(), 5u) << r.body;  // header, 3 jobs, total
     EXPECT_TRUE(lines[0].starts_with("month,partner_id,partner_name,job_id")) << lines[0];
     EXPECT_NE(lines[1].find("\"月次 Partner, Ltd.\""), std::string::npos) << lines[1];
     EXPECT_NE(lines[1].find(cat(",62.400,", std::to_string(tow + 50 * per_km), ",",
                                 std::to_string(13 * per_km))),
               std::string::npos)
         << lines[1];
-    EXPECT_TRUE(lines[3].ends_with(cat(",", std::to_string(2 * tow + 70 * per_km), ",",
-                                       std::to_string(13 * per_km))))
-        << lines[3];
+    EXPECT_TRUE(lines[4].ends_with(cat(",", std::to_string(2 * tow + 70 * per_km), ",",
+                                       std::to_string(13 * per_km + cancellation))))
+        << lines[4];
     const std::string other = d.partner("other", north_of(site, 5), {"carrier"});
     EXPECT_EQ(d.partner_client(other).get(path).error_code(), "partner_not_found");
     // Another month is empty; a bad month is a 400.
