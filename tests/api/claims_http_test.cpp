@@ -201,9 +201,18 @@ TEST_F(ClaimsTest, RemoteBreakdownToHotelClaimToZenginFileToPayment) {
                       core::format_date(today())));
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(billing::validate_zengin_file(r.body), std::vector<std::string>{});
+    std::string yyyymmdd = core::format_date(today());
+    std::erase(yyyymmdd, '-');
+    EXPECT_EQ(r.header("content-disposition"),
+              cat("attachment; filename=\"zengin-", yyyymmdd, ".txt\""));
+    EXPECT_EQ(r.header("content-type"), "text/plain; charset=Shift_JIS");
     const billing::ZenginFile file = billing::parse_zengin_file(r.body);
     EXPECT_EQ(file.header.type_code, "21");
     EXPECT_EQ(file.trailer_count, static_cast<std::int64_t>(file.records.size()));
+    EXPECT_EQ(r.header("x-transfer-count"), std::to_string(file.records.size()));
+    EXPECT_EQ(r.header("x-transfer-total-yen"), std::to_string(file.trailer_total_yen));
+    EXPECT_EQ(file.header.transfer_mmdd, yyyymmdd.substr(4));
+    EXPECT_EQ(file.header.requester_code, "1234567890");  // config/payout.json
     const auto mine = std::find_if(file.records.begin(), file.records.end(), [&](const auto& rec) {
         return rec.amount_yen == 36000 && rec.account_number == "1234567";
     });
@@ -623,6 +632,29 @@ TEST_F(ClaimsTest, FiftySimultaneousClaimsLeaveExactlyOne) {
     EXPECT_EQ(db->scalar(cat("SELECT count(*) FROM claims WHERE incident_id = '", b.incident_id,
                              "' AND decision <> 'rejected'")),
               "1");
+    // The guarantee is the database's, not only the server's: a second live claim written
+    // directly is refused (unique violation), a rejected one is not.
+    const auto copy = [&](const char* decision, const char* pay_by, int yen) {
+        return cat("INSERT INTO claims (incident_id, contract_id, benefit, persons, "
+                   "persons_counted, used_at, received_at, received_on, receipts, decision, "
+                   "approved_yen, counted_yen, reasons, pay_by, bank_code, branch_code, "
+                   "account_type, account_number, holder_kana, created_by) SELECT incident_id, "
+                   "contract_id, benefit, persons, persons_counted, used_at, received_at, "
+                   "received_on, receipts, '",
+                   std::string(decision), "', ", std::to_string(yen), ", counted_yen, reasons, ",
+                   std::string(pay_by),
+                   ", bank_code, branch_code, account_type, account_number, holder_kana, 'test' "
+                   "FROM claims WHERE incident_id = '",
+                   b.incident_id, "' AND decision <> 'rejected'");
+    };
+    EXPECT_EQ(db->sqlstate_of(copy("pending_review", "NULL", 0)), "23505");
+    EXPECT_EQ(db->sqlstate_of(copy("rejected", "NULL", 0)), "");
+    // And an unpaid-but-rejected or paid-without-approval row cannot exist.
+    EXPECT_EQ(db->sqlstate_of(copy("rejected", "pay_by", 0)), "23514");
+    EXPECT_EQ(db->sqlstate_of(cat("UPDATE claims SET paid_on = current_date, paid_at = now() "
+                                  "WHERE incident_id = '",
+                                  b.incident_id, "' AND decision = 'rejected'")),
+              "23514");
 }
 
 TEST_F(ClaimsTest, TenSimultaneousPaymentsRecordOne) {
@@ -752,6 +784,13 @@ TEST_F(ClaimsTest, BadClaimsAreClear400sAndStoreNothing) {
         }
     }
     EXPECT_EQ(admin.get("/v1/payouts?due_before=2026-13-01").error_code(), "invalid_field");
+    // Without a token, nothing but sign-in.
+    for (const std::string& target : std::vector<std::string>{
+             "/v1/claims", "/v1/claims/" + claim_id, "/v1/payouts",
+             "/v1/payouts/zengin?transfer_date=2026-12-01"}) {
+        EXPECT_EQ(anon.get(target).status, 401) << target;
+    }
+    EXPECT_EQ(anon.post_json("/v1/claims", good).status, 401);
     EXPECT_EQ(admin.get("/v1/payouts/zengin").error_code(), "missing_field");
     EXPECT_EQ(admin.get("/v1/payouts/zengin?transfer_date=2026-02-30").error_code(),
               "invalid_field");
