@@ -81,6 +81,13 @@ awaitable<void> sleep_for(std::chrono::milliseconds d) {
     co_await timer.async_wait(boost::asio::use_awaitable);
 }
 
+std::vector<std::string> signin_keys(const std::string& contract_no, const std::string& remote) {
+    std::vector<std::string> keys;
+    keys.push_back("contract:" + contract_no);
+    keys.push_back("address:" + remote);
+    return keys;
+}
+
 awaitable<Reply> create_customer_session(RequestContext& ctx) {
     const json body = parse_body(ctx.req.body());
     const Fields f(body);
@@ -90,21 +97,23 @@ awaitable<Reply> create_customer_session(RequestContext& ctx) {
     const core::Date birth_date = f.date("birth_date");
     const config::ServerSettings& s = ctx.app.settings;
     const int window_s = static_cast<int>(s.signin_window_s.count());
-    std::vector<std::string> keys{"contract:" + contract_no, "address:" + ctx.remote};
+    const std::vector<std::string> keys = signin_keys(contract_no, ctx.remote);
 
+    // The attempt is counted before the pair is checked (atomically, per key), so a burst of
+    // parallel guesses gets at most the limit evaluated; a success is forgiven below.
     store::Connection* db = co_await ctx.db();
-    int contract_failures = 0;
-    int address_failures = 0;
+    int contract_attempts = 0;
+    int address_attempts = 0;
     core::Instant window_ends = ctx.now;
-    for (const auto& row : co_await store::signin_failures(*db, keys, window_s)) {
+    for (const auto& row : co_await store::count_signin_attempt(*db, keys, window_s)) {
         const bool contract_key = row.key == keys[0];
         const int limit = contract_key ? s.signin_max_failures_per_contract
                                        : s.signin_max_failures_per_address;
-        (contract_key ? contract_failures : address_failures) = row.failures;
-        if (row.failures >= limit) window_ends = std::max(window_ends, row.window_ends_at);
+        (contract_key ? contract_attempts : address_attempts) = row.failures;
+        if (row.failures > limit) window_ends = std::max(window_ends, row.window_ends_at);
     }
-    if (contract_failures >= s.signin_max_failures_per_contract ||
-        address_failures >= s.signin_max_failures_per_address) {
+    if (contract_attempts > s.signin_max_failures_per_contract ||
+        address_attempts > s.signin_max_failures_per_address) {
         ctx.app.metrics.count_signin("throttled");
         co_return too_many_attempts(std::max<std::int64_t>(1, (window_ends - ctx.now).count()));
     }
@@ -112,15 +121,14 @@ awaitable<Reply> create_customer_session(RequestContext& ctx) {
     const auto contract = co_await store::find_contract_by_no(*db, contract_no);
     // One answer for both halves: a wrong number and a wrong birth date look the same.
     if (!contract || contract->contract.holder.birth_date != birth_date) {
-        co_await store::record_signin_failure(*db, keys, window_s);
         ctx.app.metrics.count_signin("failed");
         // The connection goes back to the pool before the wait: a slowed-down caller holds none.
         ctx.abandon();
-        co_await sleep_for(signin_delay(s, contract_failures + 1, address_failures + 1));
+        co_await sleep_for(signin_delay(s, contract_attempts, address_attempts));
         throw ApiError(401, "invalid_credentials",
                        "the contract number and date of birth do not match a contract");
     }
-    co_await store::clear_signin_failures(*db, keys[0]);
+    co_await store::forgive_signin(*db, keys[0], keys[1]);
     const std::string token = generate_token();
     store::NewToken t;
     t.hash = hash_token(token);

@@ -76,14 +76,8 @@ constexpr Statement kMarkPaid{
     "UPDATE claims SET paid_on = $2, paid_at = now(), paid_by = $3"
     " WHERE id = $1 AND paid_on IS NULL AND decision IN ('approved', 'partially_approved')"};
 
-constexpr Statement kSigninFailures{
-    "signin_failures_find",
-    "SELECT key, failures, " EPOCH("window_start + make_interval(secs => $2)")
-    " FROM signin_failures"
-    " WHERE key = ANY ($1::text[]) AND window_start > now() - make_interval(secs => $2)"};
-
-constexpr Statement kRecordSigninFailure{
-    "signin_failures_record",
+constexpr Statement kCountSigninAttempt{
+    "signin_attempt_count",
     "INSERT INTO signin_failures AS s (key, failures, window_start, last_failure_at)"
     " SELECT k, 1, now(), now() FROM unnest($1::text[]) AS k"
     " ON CONFLICT (key) DO UPDATE SET"
@@ -91,15 +85,18 @@ constexpr Statement kRecordSigninFailure{
     "                  THEN s.failures + 1 ELSE 1 END,"
     "  window_start = CASE WHEN s.window_start > now() - make_interval(secs => $2)"
     "                      THEN s.window_start ELSE now() END,"
-    "  last_failure_at = now()"};
+    "  last_failure_at = now()"
+    " RETURNING key, failures, " EPOCH("window_start + make_interval(secs => $2)")};
 
 constexpr Statement kForgetSigninFailures{
     "signin_failures_forget",
     "DELETE FROM signin_failures WHERE key IN (SELECT key FROM signin_failures"
     " WHERE last_failure_at < now() - make_interval(secs => $1) LIMIT 1000)"};
 
-constexpr Statement kClearSigninFailures{"signin_failures_clear",
-                                         "DELETE FROM signin_failures WHERE key = $1"};
+constexpr Statement kForgiveSignin{
+    "signin_forgive",
+    "WITH gone AS (DELETE FROM signin_failures WHERE key = $1 OR (key = $2 AND failures <= 1))"
+    " UPDATE signin_failures SET failures = failures - 1 WHERE key = $2 AND failures > 1"};
 
 #undef CLAIM_COLUMNS
 #undef EPOCH
@@ -229,29 +226,23 @@ awaitable<bool> mark_claim_paid(Connection& db, std::string_view id, core::Date 
     co_return r.affected() == 1;
 }
 
-awaitable<std::vector<SigninFailures>> signin_failures(Connection& db,
-                                                       const std::vector<std::string>& keys,
-                                                       int window_s) {
+awaitable<std::vector<SigninFailures>> count_signin_attempt(Connection& db,
+                                                            const std::vector<std::string>& keys,
+                                                            int window_s) {
     Params p;
     p.add_text_array(keys).add(window_s);
-    const Result r = co_await db.query(kSigninFailures, p);
+    const Result r = co_await db.query(kCountSigninAttempt, p);
     std::vector<SigninFailures> out;
     for (int i = 0; i < r.rows(); ++i) {
         out.push_back({r.string(i, 0), static_cast<int>(r.int64(i, 1)), instant(r.int64(i, 2))});
     }
+    co_await db.query(kForgetSigninFailures, Params{}.add(window_s * 4));
     co_return out;
 }
 
-awaitable<void> record_signin_failure(Connection& db, const std::vector<std::string>& keys,
-                                      int window_s) {
-    Params p;
-    p.add_text_array(keys).add(window_s);
-    co_await db.query(kRecordSigninFailure, p);
-    co_await db.query(kForgetSigninFailures, Params{}.add(window_s * 4));
-}
-
-awaitable<void> clear_signin_failures(Connection& db, std::string_view key) {
-    co_await db.query(kClearSigninFailures, Params{}.add(key));
+awaitable<void> forgive_signin(Connection& db, std::string_view contract_key,
+                               std::string_view address_key) {
+    co_await db.query(kForgiveSignin, Params{}.add(contract_key).add(address_key));
 }
 
 }  // namespace roadside::store

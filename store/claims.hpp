@@ -100,20 +100,21 @@ boost::asio::awaitable<std::vector<ClaimRow>> unpaid_payouts(
 boost::asio::awaitable<bool> mark_claim_paid(Connection& db, std::string_view id,
                                              core::Date paid_on, std::string_view paid_by);
 
-// Failed sign-ins in the current window for each key ('contract:…', 'address:…'), keyed by the
-// same strings; keys without failures in the window are absent.
+// Sign-in attempts per key ('contract:…', 'address:…') in a window that starts at the first one.
+// Every attempt is counted before the credentials are checked, atomically per key, so that a
+// burst of parallel guesses cannot all slip under the limit; a successful sign-in is forgiven
+// afterwards.
 struct SigninFailures {
     std::string key;
-    int failures = 0;
+    int failures = 0;              // attempts in the window, this one included
     core::Instant window_ends_at;  // when the count starts again from zero
 };
-boost::asio::awaitable<std::vector<SigninFailures>> signin_failures(
+// Counts one more attempt for each key (a new window when the last one has ended), returns the
+// counts, and forgets windows that ended long ago (a bounded table).
+boost::asio::awaitable<std::vector<SigninFailures>> count_signin_attempt(
     Connection& db, const std::vector<std::string>& keys, int window_s);
-// Counts one more failure for each key (a new window when the last one has ended) and forgets
-// windows that ended long ago (bounded table).
-boost::asio::awaitable<void> record_signin_failure(Connection& db,
-                                                   const std::vector<std::string>& keys,
-                                                   int window_s);
-boost::asio::awaitable<void> clear_signin_failures(Connection& db, std::string_view key);
+// After a successful sign-in: the contract's count is cleared, the address's reduced by one.
+boost::asio::awaitable<void> forgive_signin(Connection& db, std::string_view contract_key,
+                                            std::string_view address_key);
 
 }  // namespace roadside::store

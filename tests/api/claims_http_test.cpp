@@ -340,6 +340,30 @@ TEST_F(ClaimsTest, RepeatedFailuresAreSlowedDownThenRefused) {
               201);
 }
 
+TEST_F(ClaimsTest, AParallelBurstOfGuessesGetsOnlyTheLimitEvaluated) {
+    // Every attempt is counted before the pair is checked: of 12 guesses sent at once, exactly 5
+    // (the per-contract limit) are answered 401 and the rest 429.
+    const Breakdown b = breakdown(fresh_anchor(), jst(-1, 9), 1, std::nullopt);
+    std::vector<int> statuses(12);
+    std::latch start(12);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 12; ++i) {
+        threads.emplace_back([&, i] {
+            HttpClient anon(server->port());
+            anon.get("/healthz");
+            const json guess = {{"contract_no", b.contract_no},
+                                {"birth_date", cat("1970-01-", i < 9 ? "0" : "",
+                                                   std::to_string(i + 1))}};
+            start.arrive_and_wait();
+            statuses[static_cast<std::size_t>(i)] =
+                anon.post_json("/v1/customer/sessions", guess).status;
+        });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 401), 5);
+    EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 429), 7);
+}
+
 TEST(ClaimsSignInByAddress, ManyContractsFromOneAddressAreRefused) {
     // Guessing across contract numbers from one address: the address's own limit (here 4).
     TestDatabase database("signin");
