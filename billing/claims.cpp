@@ -361,7 +361,7 @@ ClaimDecision adjudicate(const IncidentFacts& incident, const ClaimInput& claim)
                              "No receipt was attached and no reason was given.",
                              {{"receipts", std::int64_t{0}}}});
     }
-    std::vector<std::size_t> excluded, wrong_kind, before_breakdown, after_received;
+    std::vector<std::size_t> excluded, wrong_kind, before_breakdown, after_received, duplicate;
     std::int64_t excluded_yen = 0;
     d.receipt_counted.reserve(claim.receipts.size());
     for (std::size_t i = 0; i < claim.receipts.size(); ++i) {
@@ -369,7 +369,14 @@ ClaimDecision adjudicate(const IncidentFacts& incident, const ClaimInput& claim)
         const bool kind_ok = receipt_counts_for(claim.benefit, r.kind);
         const bool early = r.issued_on < breakdown_on;
         const bool late = r.issued_on > d.received_on;
-        const bool counts = kind_ok && !early && !late;
+        // The same receipt twice (same issuer, day, kind and amount) counts once.
+        bool repeated = false;
+        for (std::size_t j = 0; j < i && !repeated; ++j) {
+            const Receipt& o = claim.receipts[j];
+            repeated = o.amount_yen == r.amount_yen && o.issued_on == r.issued_on &&
+                       o.kind == r.kind && o.issuer == r.issuer;
+        }
+        const bool counts = kind_ok && !early && !late && !repeated;
         d.receipt_counted.push_back(counts);
         if (counts) {
             d.counted_yen = checked_add(d.counted_yen, r.amount_yen);
@@ -380,6 +387,7 @@ ClaimDecision adjudicate(const IncidentFacts& incident, const ClaimInput& claim)
         if (!kind_ok) wrong_kind.push_back(i);
         if (early) before_breakdown.push_back(i);
         if (late) after_received.push_back(i);
+        if (repeated) duplicate.push_back(i);
     }
     if (!excluded.empty()) {
         ClaimReason reason{ClaimReasonCode::excluded_items,
@@ -395,6 +403,7 @@ ClaimDecision adjudicate(const IncidentFacts& incident, const ClaimInput& claim)
             reason.details.emplace_back("issued_after_received", join_indexes(after_received));
             reason.details.emplace_back("received_on", core::format_date(d.received_on));
         }
+        if (!duplicate.empty()) reason.details.emplace_back("duplicate", join_indexes(duplicate));
         if (!before_breakdown.empty() || !after_received.empty()) {
             reason.clause += "; ";
             reason.clause += kClauseClaim;

@@ -139,7 +139,8 @@ struct ClaimDecision {
 //     post-repair transport: used_at before the breakdown — rejects;
 //  4. receipts: none and no no_receipt_reason -> receipt_missing (rejects); none but a reason ->
 //     pending_review (approved_yen 0; a person decides); receipts of kinds that do not count for
-//     the benefit, or issued before the breakdown's Japan date or after received_on, do not count
+//     the benefit, issued before the breakdown's Japan date or after received_on, or repeating an
+//     earlier receipt of the claim (same issuer, day, kind and amount), do not count
 //     (excluded_items, details name the receipt indexes) — if nothing counts, rejected;
 //  5. persons capped at seating_capacity and at occupants when recorded (persons_capped; only for
 //     the per-person benefits, where persons change the amount);

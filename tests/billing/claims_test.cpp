@@ -1015,5 +1015,23 @@ TEST(ClaimRemote, TheProductsDistanceDecides) {
     }
 }
 
+// 第1条3(3) 領収書: one receipt handed in twice counts once; two like receipts from different
+// issuers both count.
+TEST(ClaimReceipts, TheSameReceiptTwiceCountsOnce) {
+    ClaimInput claim = base_claim(Benefit::hotel);
+    claim.persons = 2;
+    claim.receipts = {receipt(ReceiptKind::hotel_room, 12'000), receipt(ReceiptKind::hotel_room, 12'000)};
+    claim.receipts[1].issuer = claim.receipts[0].issuer;
+    IncidentFacts incident = base_incident();
+    ClaimDecision dec = adjudicate(incident, claim);
+    EXPECT_EQ(codes(dec), "excluded_items");
+    EXPECT_EQ(dec.approved_yen, 12'000);
+    EXPECT_EQ(dec.receipt_counted, (std::vector<bool>{true, false}));
+    claim.receipts[1].issuer = "別のホテル";
+    dec = adjudicate(incident, claim);
+    EXPECT_EQ(codes(dec), "");
+    EXPECT_EQ(dec.approved_yen, 24'000);
+}
+
 }  // namespace
 }  // namespace roadside::billing
