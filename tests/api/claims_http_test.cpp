@@ -5,6 +5,7 @@
 // without receipts, and partner statements.
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <latch>
 #include <set>
 #include <thread>
@@ -46,6 +47,30 @@ json bank_account() {
             {"type", "ordinary"},
             {"number", "1234567"},
             {"holder_kana", "ヤマダ　タロウ"}};
+}
+
+// Sends `n` requests at once: request i goes on its own connection, with token(i), opened before
+// the start line; send(i, client) makes it.
+std::vector<HttpResult> at_once(int port, int n, const std::function<std::string(int)>& token,
+                                const std::function<HttpResult(int, HttpClient&)>& send) {
+    std::vector<HttpResult> results(static_cast<std::size_t>(n));
+    std::latch start(n);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < n; ++i) {
+        threads.emplace_back([&, i] {
+            HttpClient client(port, token(i));
+            client.get("/healthz");
+            start.arrive_and_wait();
+            results[static_cast<std::size_t>(i)] = send(i, client);
+        });
+    }
+    for (auto& t : threads) t.join();
+    return results;
+}
+
+int count_status(const std::vector<HttpResult>& results, int status) {
+    return static_cast<int>(std::count_if(results.begin(), results.end(),
+                                          [&](const HttpResult& r) { return r.status == status; }));
 }
 
 class ClaimsTest : public HttpTest {
@@ -344,24 +369,16 @@ TEST_F(ClaimsTest, AParallelBurstOfGuessesGetsOnlyTheLimitEvaluated) {
     // Every attempt is counted before the pair is checked: of 12 guesses sent at once, exactly 5
     // (the per-contract limit) are answered 401 and the rest 429.
     const Breakdown b = breakdown(fresh_anchor(), jst(-1, 9), 1, std::nullopt);
-    std::vector<int> statuses(12);
-    std::latch start(12);
-    std::vector<std::thread> threads;
-    for (int i = 0; i < 12; ++i) {
-        threads.emplace_back([&, i] {
-            HttpClient anon(server->port());
-            anon.get("/healthz");
+    const auto results = at_once(
+        server->port(), 12, [](int) { return std::string(); },
+        [&](int i, HttpClient& anon) {
             const json guess = {{"contract_no", b.contract_no},
                                 {"birth_date", cat("1970-01-", i < 9 ? "0" : "",
                                                    std::to_string(i + 1))}};
-            start.arrive_and_wait();
-            statuses[static_cast<std::size_t>(i)] =
-                anon.post_json("/v1/customer/sessions", guess).status;
+            return anon.post_json("/v1/customer/sessions", guess);
         });
-    }
-    for (auto& t : threads) t.join();
-    EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 401), 5);
-    EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 429), 7);
+    EXPECT_EQ(count_status(results, 401), 5);
+    EXPECT_EQ(count_status(results, 429), 7);
 }
 
 TEST(ClaimsSignInByAddress, ManyContractsFromOneAddressAreRefused) {
@@ -626,19 +643,13 @@ TEST_F(ClaimsTest, FiftySimultaneousClaimsLeaveExactlyOne) {
                         {"bank_account", bank_account()}};
         }
     };
-    std::vector<HttpResult> results(50);
-    std::latch start(50);
-    std::vector<std::thread> threads;
-    for (int i = 0; i < 50; ++i) {
-        threads.emplace_back([&, i] {
-            HttpClient client(server->port(), tokens[static_cast<std::size_t>(i)]);
-            const json body = claim_body(i);
-            client.get("/healthz");  // connected before the start line
-            start.arrive_and_wait();
-            results[static_cast<std::size_t>(i)] = client.post_json("/v1/claims", body);
+    std::vector<json> bodies;
+    for (int i = 0; i < 50; ++i) bodies.push_back(claim_body(i));
+    const auto results = at_once(
+        server->port(), 50, [&](int i) { return tokens[static_cast<std::size_t>(i)]; },
+        [&](int i, HttpClient& client) {
+            return client.post_json("/v1/claims", bodies[static_cast<std::size_t>(i)]);
         });
-    }
-    for (auto& t : threads) t.join();
     int created = 0;
     int conflicts = 0;
     for (const auto& r : results) {
@@ -687,23 +698,12 @@ TEST_F(ClaimsTest, TenSimultaneousPaymentsRecordOne) {
         customer(b.contract_no).post_json("/v1/claims", taxi_claim(b.incident_id, jst(-1, 11)));
     ASSERT_EQ(r.status, 201) << r.body;
     const std::string id = r.json()["claim_id"];
-    std::vector<int> statuses(10);
-    std::latch start(10);
-    std::vector<std::thread> threads;
-    for (int i = 0; i < 10; ++i) {
-        threads.emplace_back([&, i] {
-            HttpClient admin(server->port(), server->options().admin_token);
-            admin.get("/healthz");
-            start.arrive_and_wait();
-            statuses[static_cast<std::size_t>(i)] =
-                admin.post_json("/v1/payouts/" + id + "/paid",
-                                {{"paid_on", core::format_date(today())}})
-                    .status;
-        });
-    }
-    for (auto& t : threads) t.join();
-    EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 200), 1);
-    EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 409), 9);
+    const json paid = {{"paid_on", core::format_date(today())}};
+    const auto results = at_once(
+        server->port(), 10, [](int) { return server->options().admin_token; },
+        [&](int, HttpClient& admin) { return admin.post_json("/v1/payouts/" + id + "/paid", paid); });
+    EXPECT_EQ(count_status(results, 200), 1);
+    EXPECT_EQ(count_status(results, 409), 9);
     EXPECT_EQ(db->scalar(cat("SELECT count(*) FROM events WHERE type = 'claim_paid' AND data->>'claim_id' = '", id, "'")),
               "1");
     // A rejected claim is never payable.
