@@ -388,14 +388,7 @@ std::string HttpResult::error_code() const {
     return j["error"].value("code", "");
 }
 
-struct HttpClient::Impl {
-    asio::io_context ioc;
-    std::optional<beast::tcp_stream> stream;
-    beast::flat_buffer buffer;
-};
-
-HttpClient::HttpClient(int port, std::string token)
-    : impl_(std::make_unique<Impl>()), port_(port), token_(std::move(token)) {}
+HttpClient::HttpClient(int port, std::string token) : client_("127.0.0.1", port, std::move(token)) {}
 HttpClient::~HttpClient() = default;
 
 HttpResult HttpClient::get(const std::string& target) {
@@ -416,47 +409,12 @@ HttpResult HttpClient::post_json(const std::string& target, const nlohmann::json
 HttpResult HttpClient::request(const std::string& method, const std::string& target,
                                const std::string& body,
                                std::map<std::string, std::string> headers) {
-    for (int attempt = 0;; ++attempt) {
-        const bool reused = impl_->stream.has_value();
-        try {
-            if (!impl_->stream) {
-                impl_->stream.emplace(impl_->ioc);
-                impl_->stream->expires_after(std::chrono::seconds{60});
-                impl_->stream->connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"),
-                                                     static_cast<unsigned short>(port_)));
-                impl_->buffer.clear();
-            }
-            http::request<http::string_body> req;
-            req.method_string(method);
-            req.target(target);
-            req.version(11);
-            req.set(http::field::host, "127.0.0.1");
-            if (!token_.empty()) req.set(http::field::authorization, "Bearer " + token_);
-            for (const auto& [k, v] : headers) req.set(k, v);
-            req.body() = body;
-            if (!body.empty() || method == "POST") req.prepare_payload();
-            impl_->stream->expires_after(std::chrono::seconds{60});
-            http::write(*impl_->stream, req);
-            http::response_parser<http::string_body> parser;
-            parser.body_limit(64 * 1024 * 1024);
-            http::read(*impl_->stream, impl_->buffer, parser);
-            auto res = parser.release();
-            HttpResult out;
-            out.status = static_cast<int>(res.result_int());
-            for (const auto& f : res) {
-                std::string name(f.name_string());
-                for (auto& c : name)
-                    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-                out.headers[name] = std::string(f.value());
-            }
-            out.body = res.body();
-            if (!res.keep_alive()) impl_->stream.reset();
-            return out;
-        } catch (const boost::system::system_error&) {
-            impl_->stream.reset();
-            if (!reused || attempt > 0) throw;  // a stale keep-alive connection is retried once
-        }
-    }
+    sim::HttpResponse r = client_.request(method, target, body, headers);
+    HttpResult out;
+    out.status = r.status;
+    out.headers = std::move(r.headers);
+    out.body = std::move(r.body);
+    return out;
 }
 
 std::string raw_exchange(int port, const std::string& bytes, std::chrono::milliseconds timeout) {

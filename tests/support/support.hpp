@@ -15,6 +15,8 @@
 #include <thread>
 #include <vector>
 
+#include "simulator/http_client.hpp"
+
 namespace roadside::testing {
 
 // $ROADSIDE_TEST_DATABASE_URL (set by scripts/test.sh); the test fails loudly without it.
@@ -95,7 +97,7 @@ class HttpClient {
   public:
     explicit HttpClient(int port, std::string token = "");
     ~HttpClient();
-    void set_token(std::string token) { token_ = std::move(token); }
+    void set_token(std::string token) { client_.set_token(std::move(token)); }
     HttpResult get(const std::string& target);
     HttpResult post(const std::string& target, const std::string& body,
                     std::map<std::string, std::string> headers = {});
@@ -105,10 +107,7 @@ class HttpClient {
                        const std::string& body, std::map<std::string, std::string> headers = {});
 
   private:
-    struct Impl;
-    std::unique_ptr<Impl> impl_;
-    int port_;
-    std::string token_;
+    sim::HttpClient client_;
 };
 
 // Sends raw bytes on a new connection and returns everything the server answers until it closes
