@@ -86,8 +86,9 @@ struct CallPlan {
     bool travelling = false;  // far from home (some beyond 100 km: remote support)
     Cause cause = Cause::battery;
     int occupants = 1;
-    dispatch::JobRequest job;  // what the agent asks for (job.covered is set from coverage)
-    std::optional<dispatch::WheelDrop> wheel_drop;
+    // What the agent asks for (job.covered is left true: the caller sets it from the coverage
+    // verdict); job.wheel_drop is set for wheel-drop recovery.
+    dispatch::JobRequest job;
     // A tow: how far the shop is by road from the breakdown, and whether the car goes to storage
     // instead of a shop (the shop is closed at night).
     double tow_road_km = 0;
