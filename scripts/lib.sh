@@ -20,9 +20,10 @@ as_root() {
     fi
 }
 
+# install_missing_packages [EXTRA_PACKAGE...]: PACKAGES and the extra ones a script needs.
 install_missing_packages() {
     local missing=()
-    for p in "${PACKAGES[@]}"; do
+    for p in "${PACKAGES[@]}" "$@"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
