@@ -61,7 +61,7 @@ using Rng = std::mt19937_64;
 constexpr unsigned kOnSite = 1u;
 constexpr unsigned kWrecker = 2u;
 constexpr unsigned kCarrier = 4u;
-constexpr double kCellM = 20'000.0;  // the server's cell size (dispatcher)
+constexpr double kCellM = 40'000.0;  // the server's cell size (PartnerIndex's default)
 
 struct Options {
     std::string conninfo;

@@ -3,7 +3,7 @@
 // partners and breakdowns.
 //
 //   bench-select [--partners N=10000] [--queries Q=20000] [--k 5] [--radius-km 80] [--seed 1]
-//                [--baseline-queries B=1000] [--cell-km 20]
+//                [--baseline-queries B=1000] [--cell-km 40]
 //
 // The brute force measures every partner's geodesic (milliseconds per query), so by default it runs
 // on the first 1000 queries only; those are the ones whose answers are compared. Pass
@@ -44,13 +44,13 @@ struct Options {
     double radius_km = 80.0;
     std::uint64_t seed = 1;
     std::size_t baseline_queries = 1'000;
-    double cell_km = 20.0;
+    double cell_km = 40.0;
 };
 
 void usage(std::FILE* to) {
     std::fputs(
         "usage: bench-select [--partners N=10000] [--queries Q=20000] [--k 5] [--radius-km 80]\n"
-        "                    [--seed 1] [--baseline-queries B=1000] [--cell-km 20]\n",
+        "                    [--seed 1] [--baseline-queries B=1000] [--cell-km 40]\n",
         to);
 }
 

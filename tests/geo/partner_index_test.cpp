@@ -255,7 +255,7 @@ TEST_P(MatchesBruteForce, OnRandomQueries) {
 
 // clang-format off
 INSTANTIATE_TEST_SUITE_P(Spreads, MatchesBruteForce, ::testing::Values(
-    // The production shape: Japan, the default 20 km cells.
+    // The production shape: Japan, the default 40 km cells.
     RandomCase{"japan_20km", Spread::japan, 20'000.0, 400, 800},
     // Small cells: many rings before the radius, and the full-scan fallback on wide searches.
     RandomCase{"japan_2km", Spread::japan, 2'000.0, 400, 400},
