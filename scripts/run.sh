@@ -9,7 +9,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 install_missing_packages
-build "$ROOT/build" Release OFF roadside
+build "$ROOT/build" Release OFF roadside roadside-sim
 
 VAR="$ROOT/var"
 DATA="$VAR/pgdata"

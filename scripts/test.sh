@@ -9,7 +9,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 install_missing_packages
 # The Release server (what scripts/run.sh runs) is measured by the memory test; everything else
 # runs under the sanitizers.
-build "$ROOT/build" Release OFF roadside
+build "$ROOT/build" Release OFF roadside roadside-sim
 build "$ROOT/build/sanitize" Debug ON
 
 TMP="$(mktemp -d /tmp/roadside-test.XXXXXX)"
