@@ -38,6 +38,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/common.hpp"
 #include "simulator/http_client.hpp"
 #include "simulator/stats.hpp"
 
@@ -45,6 +46,7 @@ namespace {
 
 using roadside::sim::HttpClient;
 using Clock = std::chrono::steady_clock;
+using roadside::bench::parse_number;
 
 constexpr std::chrono::seconds kRequestTimeout{30};
 constexpr std::chrono::milliseconds kSampleInterval{100};
@@ -72,12 +74,6 @@ void usage(std::FILE* to) {
         "       bench-http --port P --send METHOD TARGET [BODY]\n"
         "The bearer token is read from ROADSIDE_BENCH_TOKEN.\n",
         to);
-}
-
-template <typename T>
-bool parse_number(std::string_view text, T& out) {
-    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-    return !text.empty() && ec == std::errc() && ptr == text.data() + text.size();
 }
 
 bool parse_options(int argc, char** argv, Options& o) {

@@ -45,6 +45,7 @@
 #include <system_error>
 #include <vector>
 
+#include "bench/common.hpp"
 #include "geo/partner_index.hpp"
 
 namespace {
@@ -55,12 +56,14 @@ using roadside::geo::LatLon;
 using roadside::geo::NearestQuery;
 using roadside::geo::PartnerIndex;
 using Clock = std::chrono::steady_clock;
-using Rng = std::mt19937_64;
+using roadside::bench::parse_number;
+using roadside::bench::japan_point;
+using roadside::bench::kCarrier;
+using roadside::bench::kOnSite;
+using roadside::bench::kWrecker;
+using roadside::bench::make_partners;
+using roadside::bench::Rng;
 
-// Mirrors dispatch::Capability, as bench-select does.
-constexpr unsigned kOnSite = 1u;
-constexpr unsigned kWrecker = 2u;
-constexpr unsigned kCarrier = 4u;
 constexpr double kCellM = 40'000.0;  // the server's cell size (PartnerIndex's default)
 
 struct Options {
@@ -84,12 +87,6 @@ void usage(std::FILE* to) {
         "                     [--keep-table] [--out FILE]\n"
         "       bench-postgis --index-only [--passes P] [--partners …] [--queries …]\n",
         to);
-}
-
-template <typename T>
-bool parse_number(std::string_view text, T& out) {
-    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-    return !text.empty() && ec == std::errc() && ptr == text.data() + text.size();
 }
 
 bool parse_options(int argc, char** argv, Options& o) {
@@ -141,59 +138,6 @@ bool parse_options(int argc, char** argv, Options& o) {
         return false;
     }
     return true;
-}
-
-// ---------------------------------------------------------------------------------------------
-// The population: exactly bench-select's (select_bench.cpp), draw for draw.
-
-double wrap_lon(double lon_deg) {
-    while (lon_deg > 180.0) lon_deg -= 360.0;
-    while (lon_deg < -180.0) lon_deg += 360.0;
-    return lon_deg;
-}
-
-LatLon around(Rng& rng, LatLon centre, double sigma_deg) {
-    std::normal_distribution<double> jitter(0.0, sigma_deg);
-    return {std::clamp(centre.lat_deg + jitter(rng), -90.0, 90.0),
-            wrap_lon(centre.lon_deg + jitter(rng))};
-}
-
-LatLon japan_point(Rng& rng) {
-    struct Cluster {
-        double cumulative;
-        LatLon centre;
-        double sigma_deg;
-    };
-    static constexpr Cluster clusters[] = {
-        {0.30, {35.68, 139.77}, 0.35},  // Tokyo
-        {0.45, {34.69, 135.50}, 0.30},  // Osaka
-        {0.53, {35.18, 136.91}, 0.25},  // Nagoya
-        {0.57, {43.06, 141.35}, 0.20},  // Sapporo
-        {0.62, {33.59, 130.40}, 0.20},  // Fukuoka
-    };
-    const double pick = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
-    for (const auto& c : clusters) {
-        if (pick < c.cumulative) return around(rng, c.centre, c.sigma_deg);
-    }
-    return {std::uniform_real_distribution<double>(24.0, 46.0)(rng),
-            std::uniform_real_distribution<double>(123.0, 146.0)(rng)};
-}
-
-std::vector<IndexedPartner> make_partners(Rng& rng, std::size_t n) {
-    std::bernoulli_distribution on_site(0.8), wrecker(0.35), carrier(0.3), available(0.85);
-    std::vector<IndexedPartner> out;
-    out.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) {
-        IndexedPartner p;
-        p.id = "partner-" + std::to_string(i);
-        p.position = japan_point(rng);
-        p.capabilities = (on_site(rng) ? kOnSite : 0u) | (wrecker(rng) ? kWrecker : 0u) |
-                         (carrier(rng) ? kCarrier : 0u);
-        if (p.capabilities == 0) p.capabilities = kOnSite;
-        p.available = available(rng);
-        out.push_back(std::move(p));
-    }
-    return out;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -216,29 +216,6 @@ Benefit other_benefit(Benefit b) {
     return Benefit::taxi;
 }
 
-const char* issuer_of(billing::ReceiptKind k) {
-    using billing::ReceiptKind;
-    switch (k) {
-        case ReceiptKind::taxi_fare:
-            return "○○交通";
-        case ReceiptKind::rail:
-            return "JR";
-        case ReceiptKind::air:
-            return "○○航空";
-        case ReceiptKind::bus:
-            return "○○バス";
-        case ReceiptKind::ship:
-            return "○○フェリー";
-        case ReceiptKind::hotel_room:
-        case ReceiptKind::hotel_meal:
-        case ReceiptKind::hotel_other:
-            return "ホテル○○";
-        case ReceiptKind::transport:
-            return "○○陸送";
-        default:
-            return "○○レンタカー";
-    }
-}
 
 bool payable(Decision d) {
     return d == Decision::approved || d == Decision::partially_approved;
@@ -878,7 +855,7 @@ class Engine {
             x.kind = second ? main_kind(in.benefit) : r.kind;
             x.amount_yen = r.amount_yen;
             x.issued_on = core::add_days(opt_.date, r.issued_day_offset);
-            x.issuer = issuer_of(x.kind);
+            x.issuer = receipt_issuer(x.kind);
             in.receipts.push_back(std::move(x));
         }
         const std::int64_t used_day = used_s / kDay_s;

@@ -316,29 +316,6 @@ json latlon(geo::LatLon p) {
     return {{"lat", p.lat_deg}, {"lon", p.lon_deg}};
 }
 
-const char* issuer_for(billing::ReceiptKind k) {
-    using billing::ReceiptKind;
-    switch (k) {
-        case ReceiptKind::taxi_fare:
-            return "○○交通";
-        case ReceiptKind::rail:
-            return "JR";
-        case ReceiptKind::air:
-            return "航空会社";
-        case ReceiptKind::bus:
-            return "路線バス";
-        case ReceiptKind::ship:
-            return "フェリー";
-        case ReceiptKind::hotel_room:
-        case ReceiptKind::hotel_meal:
-        case ReceiptKind::hotel_other:
-            return "駅前ホテル";
-        case ReceiptKind::transport:
-            return "陸送会社";
-        default:
-            return "レンタカー";
-    }
-}
 
 class Scenario {
   public:
@@ -643,7 +620,7 @@ class Scenario {
             receipts.push_back({{"amount_yen", std::max<std::int64_t>(1, pr.amount_yen)},
                                 {"issued_on", core::format_date(core::add_days(
                                                   breakdown_day_, pr.issued_day_offset))},
-                                {"issuer", issuer_for(pr.kind)},
+                                {"issuer", receipt_issuer(pr.kind)},
                                 {"kind", std::string(billing::to_string(pr.kind))}});
         }
         json body = {

@@ -347,6 +347,31 @@ ClaimPlan plan_claim(Rng& rng, const WorkloadOptions& options, const CallPlan& c
     return c;
 }
 
+}  // namespace
+
+const char* receipt_issuer(billing::ReceiptKind kind) {
+    using billing::ReceiptKind;
+    switch (kind) {
+        case ReceiptKind::taxi_fare: return "○○交通";
+        case ReceiptKind::rail: return "JR";
+        case ReceiptKind::air: return "○○航空";
+        case ReceiptKind::bus: return "○○バス";
+        case ReceiptKind::ship: return "○○フェリー";
+        case ReceiptKind::hotel_room:
+        case ReceiptKind::hotel_meal:
+        case ReceiptKind::hotel_other: return "ホテル○○";
+        case ReceiptKind::transport: return "○○陸送";
+        case ReceiptKind::rental_base:
+        case ReceiptKind::rental_fuel:
+        case ReceiptKind::rental_insurance:
+        case ReceiptKind::rental_dropoff:
+        case ReceiptKind::rental_equipment: return "○○レンタカー";
+    }
+    return "○○";
+}
+
+namespace {
+
 // Where a traveller breaks down: near a city at least 100 km from home (remote support), or
 // 20–99 km away. Draws a few candidates and keeps the first that fits.
 geo::LatLon travel_location(Rng& rng, geo::LatLon home, bool remote) {

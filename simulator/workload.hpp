@@ -69,6 +69,9 @@ struct PlannedReceipt {
     std::int64_t amount_yen = 0;
     int issued_day_offset = 0;  // days after the breakdown's Japan date (0 = that day)
 };
+// A plausible issuer for a receipt of this kind (the name printed on it).
+const char* receipt_issuer(billing::ReceiptKind kind);
+
 struct ClaimPlan {
     billing::Benefit benefit = billing::Benefit::taxi;
     int persons = 1;                  // may exceed the occupants or the seats (capped)
