@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "simulator/stats.hpp"
+#include "simulator/xml.hpp"
 
 namespace {
 
@@ -43,6 +44,7 @@ const double kNaN = std::nan("");
 // ---------------------------------------------------------------------------------------------
 // key=value files
 
+using roadside::sim::xml_escape;
 using Kv = std::map<std::string, std::string>;
 
 Kv read_kv(const fs::path& path) {
@@ -282,29 +284,6 @@ int select_summary(const std::string& output_path, const std::string& out_path) 
 
 // ---------------------------------------------------------------------------------------------
 // The plot: hand-written SVG, six small panels.
-
-std::string xml_escape(std::string_view s) {
-    std::string out;
-    for (const char c : s) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            default:
-                out.push_back(c);
-        }
-    }
-    return out;
-}
 
 struct Bar {
     std::string label;

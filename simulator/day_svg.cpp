@@ -1,5 +1,7 @@
 #include "simulator/day_svg.hpp"
 
+#include "simulator/xml.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -81,7 +83,7 @@ std::string label_of(CallOutcome o) {
 
 class Svg {
   public:
-    // printf-style append; every caller passes literals it controls, and escape() for text.
+    // printf-style append; every caller passes literals it controls, and xml_escape() for text.
     [[gnu::format(printf, 2, 3)]] void add(const char* format, ...) {
         char buf[1024];
         va_list ap;
@@ -94,33 +96,11 @@ class Svg {
     void raw(const std::string& s) { out_ += s; }
     void text(double x, double y, const char* anchor, const char* style, const std::string& s) {
         add("<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" %s>", x, y, anchor, style);
-        raw(escape(s));
+        raw(xml_escape(s));
         raw("</text>\n");
     }
     std::string take() { return std::move(out_); }
 
-    static std::string escape(const std::string& s) {
-        std::string out;
-        for (const char c : s) {
-            switch (c) {
-                case '&':
-                    out += "&amp;";
-                    break;
-                case '<':
-                    out += "&lt;";
-                    break;
-                case '>':
-                    out += "&gt;";
-                    break;
-                case '"':
-                    out += "&quot;";
-                    break;
-                default:
-                    out += c;
-            }
-        }
-        return out;
-    }
 
   private:
     std::string out_;
@@ -175,7 +155,7 @@ void y_label(Svg& svg, const Box& b, const std::string& label) {
         "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" %s transform=\"rotate(-90 %.1f "
         "%.1f)\">",
         b.x - 48, b.y + b.h / 2, kAxisStyle, b.x - 48, b.y + b.h / 2);
-    svg.raw(Svg::escape(label));
+    svg.raw(xml_escape(label));
     svg.raw("</text>\n");
 }
 
