@@ -40,8 +40,11 @@ install_missing_packages() {
 build() {
     local dir="$1" type="$2" sanitize="$3"; shift 3
     say "building ($type, sanitizers $sanitize) in ${dir#$ROOT/}"
+    local launcher=()
+    # ccache is optional: where it is installed, rebuilds of unchanged files are near free.
+    if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
     cmake -S "$ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" \
-          -DROADSIDE_SANITIZE="$sanitize" >/dev/null || die "cmake configure failed"
+          -DROADSIDE_SANITIZE="$sanitize" "${launcher[@]}" >/dev/null || die "cmake configure failed"
     ninja -C "$dir" -j "$JOBS" "$@" || die "build failed"
 }
 
