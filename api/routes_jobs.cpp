@@ -531,7 +531,7 @@ awaitable<Reply> cancel_job(RequestContext& ctx) {
     }
     const std::string actor = ctx.principal.actor();
     // 第2条3(7): cancelled after the partner set out, the call-out is the customer's.
-    const bool charged = dispatch::cancellation_charged(from);
+    const bool charged = dispatch::cancellation_charged(from, dispatch::CancelledBy::customer);
     const billing::Charges charges = billing::cancellation_charges(ctx.app.tariff, charged);
     if (from == dispatch::JobStatus::offered) {
         co_await store::resolve_live_offer(*db, id, "cancelled", actor, reason);

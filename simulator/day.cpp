@@ -811,7 +811,8 @@ class Engine {
         f.free = j.free;
         f.free_tow_km = calls_[j.call].product->free_tow_km;
         // 第2条3(7): after the partner set out, the call-out is the customer's.
-        f.charges = billing::cancellation_charges(tariff_, dispatch::cancellation_charged(before));
+        f.charges = billing::cancellation_charges(
+            tariff_, dispatch::cancellation_charged(before, dispatch::CancelledBy::customer));
         release_partner(id);
         finish_job(id, std::move(f));
     }
