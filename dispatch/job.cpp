@@ -117,6 +117,12 @@ std::string_view to_string(TowDestination d) {
     return "unknown";
 }
 
+std::optional<TowDestination> parse_tow_destination(std::string_view s) {
+    constexpr TowDestination kAll[] = {TowDestination::designated_shop, TowDestination::storage,
+                                       TowDestination::not_designated};
+    return parse_enum(s, kAll);
+}
+
 namespace {
 
 // 第2条1(1)–(3): the key work that is paid.

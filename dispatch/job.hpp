@@ -50,6 +50,7 @@ enum class TowDestination {
     not_designated,   // anywhere else: home, the customer's own garage or dealer
 };
 std::string_view to_string(TowDestination d);
+std::optional<TowDestination> parse_tow_destination(std::string_view s);
 
 // What the agent knows when creating a job.
 struct JobRequest {
