@@ -76,7 +76,8 @@ constexpr Statement kPreviousFreeTow{
     " JOIN jobs j ON j.incident_id = i.id"
     " WHERE j.service = 'tow' AND j.status = 'completed' AND j.free AND j.incident_id <> $1"
     "  AND j.outcome IN ('towed_to_shop', 'towed_to_storage')"
-    "  AND j.completed_at < $2::timestamptz"
+    // The call's time is in whole seconds: a tow completed in that same second is before it.
+    "  AND j.completed_at < $2::timestamptz + interval '1 second'"
     "  AND j.completed_at >= $2::timestamptz - make_interval(days => $3)"
     " ORDER BY j.completed_at DESC, j.id LIMIT 1"};
 

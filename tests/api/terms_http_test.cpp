@@ -84,8 +84,7 @@ class TermsTest : public HttpTest {
     }
 
     // The partner the job was offered to accepts it and works it to the step before completion.
-    HttpClient work(const json& job, bool tow) {
-        HttpClient partner = d.partner_client(job.at("partner_id").get<std::string>());
+    void work(HttpClient& partner, const json& job, bool tow) {
         const std::string base = "/v1/jobs/" + job.at("job_id").get<std::string>();
         EXPECT_EQ(partner.post_json(base + "/accept", json::object()).status, 200);
         std::vector<std::string> steps = {"en_route", "on_scene"};
@@ -93,13 +92,13 @@ class TermsTest : public HttpTest {
         for (const auto& s : steps) {
             EXPECT_EQ(partner.post_json(base + "/status", {{"status", s}}).status, 200) << s;
         }
-        return partner;
     }
 
     // Completes the job as its partner; returns the charges.
     json complete(const json& job, const json& done) {
         const bool tow = job.at("service") == "tow";
-        HttpClient partner = work(job, tow);
+        HttpClient partner = d.partner_client(job.at("partner_id").get<std::string>());
+        work(partner, job, tow);
         const HttpResult r =
             partner.post_json("/v1/jobs/" + job.at("job_id").get<std::string>() + "/complete", done);
         EXPECT_EQ(r.status, 200) << r.body;
@@ -146,7 +145,7 @@ TEST_F(TermsTest, ShopsAreKeptByAdminsAndReadByAgents) {
     EXPECT_EQ(r.json()["created_by"].get<std::string>().rfind("admin:", 0), 0u);
     r = agent.get("/v1/shops?limit=1000");
     ASSERT_EQ(r.status, 200) << r.body;
-    const auto& list = r.json()["shops"];
+    const json list = r.json()["shops"];
     EXPECT_TRUE(std::any_of(list.begin(), list.end(), [&](const json& s) { return s["id"] == id; }));
 
     // Only admins keep the list; partners and customers do not read it.
@@ -585,7 +584,7 @@ TEST_F(TermsTest, VehicleRenewalByCertificateAndByTheAgent) {
     r = agent.post_json(target, {{"vehicle_certificate", renewed_certificate(730)}});
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(r.json()["vehicle"]["inspection_expiry"], today_plus(730));
-    const json& events = r.json()["events"];
+    const json events = r.json()["events"];
     ASSERT_FALSE(events.empty());
     const json& e = events.back();
     EXPECT_EQ(e["type"], "inspection_expiry_updated");
@@ -796,7 +795,7 @@ TEST_F(TermsTest, Article3RefusalsAndTheCallersIdentity) {
                                                              {"caller", k.caller}});
         ASSERT_EQ(r.status, 201) << k.why << ": " << r.body;
         EXPECT_EQ(r.json()["status"], "open") << k.why << ": a warning, not a refusal";
-        const json& notes = r.json()["coverage"]["notes"];
+        const json notes = r.json()["coverage"]["notes"];
         EXPECT_EQ(codes(notes), k.warned ? std::vector<std::string>{"caller_identity_mismatch"}
                                          : std::vector<std::string>{})
             << k.why;
