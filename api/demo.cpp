@@ -274,9 +274,9 @@ std::vector<store::NewShop> demo_shops(int count, std::uint64_t seed) {
         // As the partners: about 20 km around the capital, 60 km in Hokkaido.
         const double sigma_km = c == 0 ? 60.0 : 20.0;
         store::NewShop s;
-        s.position = {city.lat + spread(rng) * sigma_km / 111.0,
-                      city.lon + spread(rng) * sigma_km /
-                                     (111.0 * std::cos(city.lat * M_PI / 180.0))};
+        s.position = {
+            city.lat + spread(rng) * sigma_km / 111.0,
+            city.lon + spread(rng) * sigma_km / (111.0 * std::cos(city.lat * M_PI / 180.0))};
         char name[128];
         std::snprintf(name, sizeof name, "指定工場 %s%s %d", city.name,
                       kShopKinds[rng() % std::size(kShopKinds)], i + 1);

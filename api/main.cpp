@@ -24,12 +24,12 @@
 #include "api/certificate_json.hpp"
 #include "api/demo.hpp"
 #include "api/dispatcher.hpp"
-#include "api/shops.hpp"
 #include "api/errors.hpp"
 #include "api/json_out.hpp"
 #include "api/log.hpp"
 #include "api/routes.hpp"
 #include "api/server.hpp"
+#include "api/shops.hpp"
 #include "config/payout.hpp"
 #include "config/settings.hpp"
 #include "store/migrate.hpp"
@@ -214,8 +214,8 @@ int serve() {
     api::add_all_routes(router);
     api::Server server(ioc, app, router);
 
-    ServeState st{&server, &ioc, &pool, &dispatcher, &shops, settings.shutdown_grace_s,
-                  settings.listen_host};
+    ServeState st{
+        &server, &ioc, &pool, &dispatcher, &shops, settings.shutdown_grace_s, settings.listen_host};
     asio::signal_set signals(ioc, SIGINT, SIGTERM);
     asio::co_spawn(ioc, stop_on_signal(st, signals), asio::detached);
     asio::co_spawn(ioc, start_serving(st), asio::detached);

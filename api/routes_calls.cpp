@@ -278,9 +278,8 @@ awaitable<Reply> get_incident(RequestContext& ctx) {
               {"caller",
                {{"name", incident->caller_name},
                 {"phone", incident->caller_phone},
-                {"name_matches", incident->caller_name_matches
-                                     ? json(*incident->caller_name_matches)
-                                     : json()},
+                {"name_matches",
+                 incident->caller_name_matches ? json(*incident->caller_name_matches) : json()},
                 {"birth_date_matches", incident->caller_birth_date_matches
                                            ? json(*incident->caller_birth_date_matches)
                                            : json()}}},

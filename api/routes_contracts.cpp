@@ -211,7 +211,7 @@ awaitable<Reply> cancel_contract(RequestContext& ctx) {
 // read it; either way the old and new values and the actor go into the contract's history.
 struct Renewal {
     core::Date expiry{};
-    std::string source;                   // "certificate" or "agent"
+    std::string source;                     // "certificate" or "agent"
     std::optional<std::string> chassis_no;  // from the certificate
     std::string note;
 };
@@ -243,10 +243,10 @@ void check_renewal(const Renewal& r, const dispatch::Vehicle& v) {
     if (!r.chassis_no) return;
     const std::string given = core::normalize_identifier(*r.chassis_no);
     if (given.empty() || given != core::normalize_identifier(v.chassis_no)) {
-        throw ApiError(422, "chassis_mismatch",
-                       "the certificate is not for this contract's vehicle (車台番号)",
-                       {{"contract_chassis_no", v.chassis_no},
-                        {"certificate_chassis_no", *r.chassis_no}});
+        throw ApiError(
+            422, "chassis_mismatch",
+            "the certificate is not for this contract's vehicle (車台番号)",
+            {{"contract_chassis_no", v.chassis_no}, {"certificate_chassis_no", *r.chassis_no}});
     }
     if (r.expiry < v.inspection_expiry) {
         throw ApiError(422, "certificate_not_newer",

@@ -9,11 +9,11 @@
 #include <cmath>
 
 #include "api/dispatcher.hpp"
-#include "api/shops.hpp"
 #include "api/errors.hpp"
 #include "api/json_in.hpp"
 #include "api/json_out.hpp"
 #include "api/routes.hpp"
+#include "api/shops.hpp"
 #include "billing/charges.hpp"
 #include "dispatch/job.hpp"
 #include "store/contracts.hpp"
@@ -130,9 +130,9 @@ void read_service_details(const Fields& f, JobInput& in) {
 JobInput read_job_input(const Fields& f) {
     JobInput in;
     dispatch::JobRequest& r = in.request;
-    const std::string service = f.one_of("service", {"lockout", "jump_start", "tire_change",
-                                                     "fuel_delivery", "light_work", "tow",
-                                                     "wheel_drop_recovery"});
+    const std::string service =
+        f.one_of("service", {"lockout", "jump_start", "tire_change", "fuel_delivery", "light_work",
+                             "tow", "wheel_drop_recovery"});
     r.service = dispatch::parse_service(service).value();
     in.echo = {{"service", service}};
     const bool tow = r.service == dispatch::Service::tow;
@@ -333,7 +333,8 @@ json nearest_shops_json(const App& app, geo::LatLon from, core::Instant now) {
 
 json candidates_json(const App& app, const store::IncidentRow& incident, dispatch::Service s) {
     json candidates = json::array();
-    for (const auto& c : app.dispatcher->candidates(incident.location, s, kEstimateCandidates, {})) {
+    for (const auto& c :
+         app.dispatcher->candidates(incident.location, s, kEstimateCandidates, {})) {
         candidates.push_back({{"partner_id", c.id},
                               {"partner_distance_km", std::round(c.distance_m) / 1000.0},
                               {"eta_minutes", app.dispatcher->eta_minutes(c.distance_m)}});
@@ -353,8 +354,8 @@ awaitable<Reply> estimate_job(RequestContext& ctx) {
     co_await apply_incident(*db, incident, in);
     std::optional<store::PreviousTow> previous;
     if (in.request.service == dispatch::Service::tow) {
-        previous = co_await store::previous_free_tow(*db, incident.id, incident.at,
-                                                     kPreviousTowDays);
+        previous =
+            co_await store::previous_free_tow(*db, incident.id, incident.at, kPreviousTowDays);
     }
     const Estimate e = estimate_for(ctx.app, in, incident, loaded.free_tow_km);
     co_await ctx.app.dispatcher->refresh(*db);
@@ -391,15 +392,15 @@ store::NewJob new_job(const JobInput& in, const Estimate& e, const std::string& 
 }
 
 std::string created_event(const std::string& id, const store::NewJob& job, const Estimate& e) {
-    return event_data({{"job_id", id},
-                       {"service", job.service},
-                       {"free", job.free},
-                       {"paid_reasons", paid_reasons_json(e.decision)},
-                       {"destination", job.destination ? destination_json(*job.destination)
-                                                       : json()},
-                       {"unrepaired_since_previous_tow", job.unrepaired_since_previous_tow},
-                       {"estimated_tow_km", e.tow_m ? json(km_from_m(*e.tow_m)) : json()},
-                       {"estimated_customer_charge_yen", e.charges.customer_yen}});
+    return event_data(
+        {{"job_id", id},
+         {"service", job.service},
+         {"free", job.free},
+         {"paid_reasons", paid_reasons_json(e.decision)},
+         {"destination", job.destination ? destination_json(*job.destination) : json()},
+         {"unrepaired_since_previous_tow", job.unrepaired_since_previous_tow},
+         {"estimated_tow_km", e.tow_m ? json(km_from_m(*e.tow_m)) : json()},
+         {"estimated_customer_charge_yen", e.charges.customer_yen}});
 }
 
 awaitable<Reply> create_job(RequestContext& ctx) {
@@ -665,10 +666,9 @@ awaitable<Reply> cancel_job(RequestContext& ctx) {
     store::Cancellation c;
     c.reason = f.opt_string("reason", 500).value_or("");
     // 第2条3(7): who asked decides whether the call-out is charged.
-    c.by = f.has("requested_by")
-               ? *dispatch::parse_cancelled_by(
-                     f.one_of("requested_by", {"customer", "operator", "partner"}))
-               : dispatch::CancelledBy::customer;
+    c.by = f.has("requested_by") ? *dispatch::parse_cancelled_by(f.one_of(
+                                       "requested_by", {"customer", "operator", "partner"}))
+                                 : dispatch::CancelledBy::customer;
     const std::string& id = ctx.param("id");
     if (!is_uuid(id)) throw job_not_found();
     store::Connection* db = co_await ctx.tx();

@@ -135,7 +135,8 @@ void service_lines(const config::Tariff& tariff, const CompletionFacts& facts, B
         // started km beyond it is the customer's.
         out.add_nonzero("tow_km", km_within_free(facts.tow_distance_m, facts.free_tow_km),
                         tariff.tow_per_km_yen, Payer::warranty, "第1条2(1)");
-        out.add_nonzero("tow_km_beyond_free", km_beyond_free(facts.tow_distance_m, facts.free_tow_km),
+        out.add_nonzero("tow_km_beyond_free",
+                        km_beyond_free(facts.tow_distance_m, facts.free_tow_km),
                         tariff.tow_per_km_yen, Payer::customer, "第2条2(1)");
     } else {
         out.add_nonzero("tow_km", km_beyond_free(facts.tow_distance_m, 0), tariff.tow_per_km_yen,

@@ -384,20 +384,21 @@ bool is_rejecting(ClaimReasonCode c) {
     return true;
 }
 
-// 4a. Receipts at all (第1条3(3): 領収証が貼付されていない場合はお支払いできません; only for A–C may
-// a person review the method, route and amount instead, 第1条3(2)). True when the claim goes to
+// 4a. Receipts at all (第1条3(3): 領収証が貼付されていない場合はお支払いできません; only for A–C
+// may a person review the method, route and amount instead, 第1条3(2)). True when the claim goes to
 // a person's review.
 bool check_receipts_given(const ClaimInput& claim, std::vector<ClaimReason>& out) {
     const bool has_reason = claim.no_receipt_reason && !claim.no_receipt_reason->empty();
     const bool reviewable = no_receipt_review_allowed(claim.benefit);
     const bool pending = claim.receipts.empty() && has_reason && reviewable;
     if (claim.receipts.empty() && !pending) {
-        out.push_back({ClaimReasonCode::receipt_missing,
-                       reviewable ? kClauseClaim : "ロードサービス規定 第1条3(3); 第1条3(2) (ABCのみ)",
-                       reviewable ? "No receipt was attached and no reason was given."
-                                  : "No receipt was attached: this benefit is paid only against "
-                                    "its receipt.",
-                       {{"receipts", std::int64_t{0}}, {"no_receipt_review_allowed", reviewable}}});
+        out.push_back(
+            {ClaimReasonCode::receipt_missing,
+             reviewable ? kClauseClaim : "ロードサービス規定 第1条3(3); 第1条3(2) (ABCのみ)",
+             reviewable ? "No receipt was attached and no reason was given."
+                        : "No receipt was attached: this benefit is paid only against "
+                          "its receipt.",
+             {{"receipts", std::int64_t{0}}, {"no_receipt_review_allowed", reviewable}}});
     }
     return pending;
 }
@@ -527,8 +528,9 @@ ClaimDecision adjudicate(const IncidentFacts& incident, const ClaimInput& claim)
     const bool pending = check_receipts_given(claim, d.reasons);
     count_receipts(claim, breakdown_on, clause, d);
     const std::int64_t cap_yen = check_persons_and_cap(incident, claim, clause, d);
-    assert(std::is_sorted(d.reasons.begin(), d.reasons.end(),
-                          [](const ClaimReason& a, const ClaimReason& b) { return a.code < b.code; }));
+    assert(
+        std::is_sorted(d.reasons.begin(), d.reasons.end(),
+                       [](const ClaimReason& a, const ClaimReason& b) { return a.code < b.code; }));
     decide(pending, cap_yen, d);
     return d;
 }

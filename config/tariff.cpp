@@ -34,8 +34,8 @@ bool reserved_code(std::string_view code) {
     for (const char* s : kTariffServices) {
         if (code == s) return true;
     }
-    for (const char* s : {"tow_km", "tow_km_beyond_free", "storage", "fuel", "cancellation",
-                          "additional_tire"}) {
+    for (const char* s :
+         {"tow_km", "tow_km_beyond_free", "storage", "fuel", "cancellation", "additional_tire"}) {
         if (code == s) return true;
     }
     return false;

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cassert>
 
-
 namespace roadside::dispatch {
 
 using core::Date;
@@ -12,8 +11,8 @@ std::optional<std::int64_t> mileage_limit_km(const Contract& c, const config::Pr
     if (c.mileage_limit_km) return c.mileage_limit_km;
     if (p.mileage.fixed_km) return p.mileage.fixed_km;
     bool limited = c.corporate && p.mileage.corporate;
-    // 1・4・8ナンバー names the vehicle's kind and use (普通貨物, 小型・軽貨物, 特種用途), read from
-    // the 車検証: a 軽貨物 on a 6xx plate is a 4-number vehicle.
+    // 1・4・8ナンバー names the vehicle's kind and use (普通貨物, 小型・軽貨物, 特種用途), read
+    // from the 車検証: a 軽貨物 on a 6xx plate is a 4-number vehicle.
     if (const auto number = number_class(c.vehicle)) {
         limited =
             limited || std::find(p.mileage.plate_classes.begin(), p.mileage.plate_classes.end(),
@@ -114,7 +113,8 @@ void check_mileage_known(const Contract& c, const CallFacts& facts, const Covera
 
 void check_caller(const IdentityCheck& id, std::vector<Note>& out) {
     if (!id.mismatch()) return;
-    Note n{NoteCode::caller_identity_mismatch, "ロードサービス規定 第3条(1)",
+    Note n{NoteCode::caller_identity_mismatch,
+           "ロードサービス規定 第3条(1)",
            "What the caller said does not match the contract holder: confirm who is calling.",
            {}};
     if (id.name_matches) n.details.emplace_back("name_matches", *id.name_matches);
@@ -147,8 +147,8 @@ std::size_t select_contract(const std::vector<const Contract*>& candidates,
     return 0;
 }
 
-CoverageVerdict check_coverage(const Contract& c, const config::Product& p,
-                               const CallFacts& facts, const CallerIdentity& caller) {
+CoverageVerdict check_coverage(const Contract& c, const config::Product& p, const CallFacts& facts,
+                               const CallerIdentity& caller) {
     assert(c.product_id == p.id);
     CoverageVerdict v;
     v.terms = coverage_terms(c, p);

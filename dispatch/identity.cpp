@@ -37,8 +37,8 @@ IdentityCheck check_identity(const CallerIdentity& caller, const Holder& holder)
     IdentityCheck out;
     if (caller.name) {
         const std::string given = name_key(*caller.name);
-        out.name_matches = !given.empty() && (given == name_key(holder.name) ||
-                                              given == name_key(holder.name_kana));
+        out.name_matches = !given.empty() &&
+                           (given == name_key(holder.name) || given == name_key(holder.name_kana));
     }
     if (caller.birth_date) out.birth_date_matches = *caller.birth_date == holder.birth_date;
     return out;

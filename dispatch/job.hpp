@@ -56,7 +56,7 @@ std::optional<TowDestination> parse_tow_destination(std::string_view s);
 struct JobRequest {
     Service service = Service::tow;
     bool covered = true;        // the incident's coverage verdict was eligible
-    bool accident = false;      // the call is about an accident, not a breakdown (第1条2 車両故障)
+    bool accident = false;  // the call is about an accident, not a breakdown (第1条2 車両故障)
     bool key_lost = false;      // 第2条1(3): every job when the key is lost is paid
     bool trunk_lockout = false; // 第2条1(2): unlocking the trunk directly is paid
     bool special_lock = false;  // 第2条1(1): unlocking or carrying such a car (lockout, tow) is paid
@@ -64,7 +64,7 @@ struct JobRequest {
                                 // others (第1条1(3))
     std::optional<WheelDrop> wheel_drop;  // wheel_drop_recovery only
     TowDestination destination = TowDestination::designated_shop;  // tow only
-    bool earlier_tow_completed = false;   // 第2条3(5): the same incident had a tow completed
+    bool earlier_tow_completed = false;  // 第2条3(5): the same incident had a tow completed
     // 第2条3(5) across calls: the agent saw the vehicle's earlier free tow and the caller says the
     // car was not repaired since.
     bool unrepaired_since_previous_tow = false;

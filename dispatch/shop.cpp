@@ -50,8 +50,8 @@ bool open_at(const OpeningHours& hours, core::Instant t) {
     const auto& today = hours.days[iso - 1];
     if (!today) return false;
     const auto since_midnight = t - core::japan_start_of_day(core::japan_date(t));
-    const auto minute = static_cast<int>(
-        std::chrono::duration_cast<std::chrono::minutes>(since_midnight).count());
+    const auto minute =
+        static_cast<int>(std::chrono::duration_cast<std::chrono::minutes>(since_midnight).count());
     return today->open_min <= minute && minute < today->close_min;
 }
 

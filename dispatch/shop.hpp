@@ -1,8 +1,9 @@
 #pragma once
-// Designated repair shops (保証会社指定の工場). The free tow of ロードサービス規定 第1条2(1) takes the
-// car to a shop the warranty company designates (brochure: 「故障時、ロードサービスで保証会社指定の
-// 工場まで無料搬送致します」), or to temporary storage when no designated shop can take it
-// (第2条2(11)); a tow anywhere else is paid (spec/rules.md §4.2). Pure: no I/O, no clock.
+// Designated repair shops (保証会社指定の工場). The free tow of ロードサービス規定 第1条2(1) takes
+// the car to a shop the warranty company designates (brochure:
+// 「故障時、ロードサービスで保証会社指定の 工場まで無料搬送致します」), or to temporary storage
+// when no designated shop can take it (第2条2(11)); a tow anywhere else is paid (spec/rules.md
+// §4.2). Pure: no I/O, no clock.
 #include <array>
 #include <optional>
 #include <string>

@@ -381,7 +381,8 @@ class Auditor {
             check(kChargesAddUp, !r.free, name, "a job of an accident call is free");
         }
         // 第1条2(1) 保証会社指定の工場: a tow elsewhere is paid.
-        if (r.service == Service::tow && r.destination == dispatch::TowDestination::not_designated) {
+        if (r.service == Service::tow &&
+            r.destination == dispatch::TowDestination::not_designated) {
             check(kChargesAddUp, !r.free, name,
                   "a tow to a place that is neither a designated shop nor storage is free");
         }
@@ -552,8 +553,8 @@ class Auditor {
             expected.push_back({service, 1, service_yen, j.created.free ? W : C});
             // 第1条1(3) スペアタイヤ交換は１本まで: every further tyre is the customer's.
             if (r.service == Service::tire_change && j.created.tires > 1) {
-                expected.push_back({"additional_tire", j.created.tires - 1,
-                                    tariff_.additional_tire_yen, C});
+                expected.push_back(
+                    {"additional_tire", j.created.tires - 1, tariff_.additional_tire_yen, C});
             }
             if (r.service == Service::tow) {
                 const std::int64_t m = r.tow_distance_m;
@@ -576,10 +577,9 @@ class Auditor {
             // 第2条2(11) storage beyond the free 24 h, per started day — the 24 h belong to the
             // free tow, so after a paid one every started day counts; 第2条1(7) fuel.
             const std::int64_t free_minutes = j.created.free ? 24 * 60 : 0;
-            const std::int64_t storage_days =
-                r.storage_minutes > free_minutes
-                    ? (r.storage_minutes - free_minutes + 1439) / 1440
-                    : 0;
+            const std::int64_t storage_days = r.storage_minutes > free_minutes
+                                                  ? (r.storage_minutes - free_minutes + 1439) / 1440
+                                                  : 0;
             if (storage_days > 0) {
                 expected.push_back({"storage", storage_days, tariff_.storage_per_day_yen, C});
             }
@@ -610,9 +610,9 @@ class Auditor {
         // Whatever follows is an extra of 第2条: the customer's, at the tariff's price when it
         // has one — except extra workers and trucks on the free one-tyre change or one-wheel
         // recovery, which the warranty pays. Jobs that did not complete have nothing more.
-        const bool light = j.created.free && ((r.service == Service::tire_change &&
-                                               j.created.tires <= 1) ||
-                                              r.service == Service::wheel_drop_recovery);
+        const bool light =
+            j.created.free && ((r.service == Service::tire_change && j.created.tires <= 1) ||
+                               r.service == Service::wheel_drop_recovery);
         for (; i < ch.lines.size(); ++i) {
             const billing::ChargeLine& l = ch.lines[i];
             const config::TariffExtra* extra = tariff_.find_extra(l.code);
@@ -620,8 +620,8 @@ class Auditor {
             if (r.status != JobStatus::completed || extra == nullptr) {
                 fail("unexpected line " + l.code);
             } else if (l.payer != payer) {
-                fail("extra " + l.code + " is not the " +
-                     std::string(billing::to_string(payer)) + "'s");
+                fail("extra " + l.code + " is not the " + std::string(billing::to_string(payer)) +
+                     "'s");
             } else if (extra->unit_yen && l.unit_yen != *extra->unit_yen) {
                 fail("extra " + l.code + " at " + yen(l.unit_yen) + ", the tariff says " +
                      yen(*extra->unit_yen));

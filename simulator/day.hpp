@@ -86,8 +86,8 @@ enum class Fault {
     late_payment,           // a claim is paid the day after its pay-by date (payment_on_time)
     accident_job_free,      // a job of an accident call is made free (charges_add_up)
     free_storage_after_paid_tow,  // storage after a paid tow gets the free 24 h (charges_add_up)
-    paid_tow_claim_paid,    // a claim whose incident had only a paid tow is approved
-                            // (claim_eligibility)
+    paid_tow_claim_paid,          // a claim whose incident had only a paid tow is approved
+                                  // (claim_eligibility)
 };
 inline constexpr Fault kAllFaults[] = {Fault::none,
                                        Fault::lost_call,
@@ -161,11 +161,11 @@ struct DayReport {
     std::size_t paid_jobs = 0;  // not free (第2条)
     std::size_t tows = 0;
     std::size_t tows_to_storage = 0;
-    std::size_t tows_to_shops = 0;           // to a designated shop
-    std::size_t tows_not_designated = 0;     // elsewhere: paid
+    std::size_t tows_to_shops = 0;        // to a designated shop
+    std::size_t tows_not_designated = 0;  // elsewhere: paid
     std::size_t tows_beyond_free = 0;
-    std::size_t accident_jobs = 0;           // jobs of accident calls (all paid)
-    std::size_t additional_tires = 0;        // tyres changed beyond the free one
+    std::size_t accident_jobs = 0;     // jobs of accident calls (all paid)
+    std::size_t additional_tires = 0;  // tyres changed beyond the free one
     std::size_t jobs_completed = 0;
     std::size_t jobs_cancelled = 0;
     std::size_t cancellations_charged = 0;

@@ -324,7 +324,6 @@ const json& array_of_json(const json& body, const char* key) {
     return it != body.end() && it->is_array() ? *it : empty;
 }
 
-
 class Scenario {
   public:
     Scenario(Shared& shared, Caller& caller, const CallPlan& plan)
@@ -443,6 +442,7 @@ class Scenario {
         json destination;
         double road_km = 0;
         bool storage = false;
+        bool estimated = false;  // the agent asked for the estimate to find the shop
     };
 
     TowPlan place_tow(dispatch::TowDestination kind, double road_km) {
@@ -471,11 +471,15 @@ class Scenario {
         for (const json& shop : array_of_json(a.body, "nearest_shops")) {
             if (!shop.value("takes_cars_now", false)) continue;
             TowPlan t;
+            t.estimated = true;
             t.destination = {{"shop_id", shop.value("shop_id", "")}};
-            t.road_km = std::max(0.1, std::round(shop.value("distance_km", 0.0) * kRoadFactor * 10) / 10);
+            t.road_km =
+                std::max(0.1, std::round(shop.value("distance_km", 0.0) * kRoadFactor * 10) / 10);
             return t;
         }
-        return place_tow(dispatch::TowDestination::storage, plan_.tow_road_km);
+        TowPlan storage = place_tow(dispatch::TowDestination::storage, plan_.tow_road_km);
+        storage.estimated = true;
+        return storage;
     }
 
     void serve() {
@@ -526,7 +530,9 @@ class Scenario {
     JobEnd run_job(const dispatch::JobRequest& req, const TowPlan& tow) {
         const json body = job_body(req, tow);
         const std::string target = cat("/v1/incidents/", incident_, "/jobs");
-        if (req.service == dispatch::Service::tow && rng_.chance(kEstimateShare)) {
+        // An agent who looked for the nearest shop has seen the estimate already.
+        if (req.service == dispatch::Service::tow && !tow.estimated &&
+            rng_.chance(kEstimateShare)) {
             const std::string e = "POST /v1/incidents/{id}/jobs/estimate";
             check_abandon();
             expect(c_.post(e, target + "/estimate", agent(), body), 200, e);

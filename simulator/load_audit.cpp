@@ -231,10 +231,10 @@ void check_claims(const std::string& id, const json& incident, AuditReport& r) {
     bool qualifying_tow = false;
     for (const json& job : array_of(incident, "jobs")) {
         const std::string outcome = str_of(job, "outcome");
-        qualifying_tow = qualifying_tow ||
-                         (str_of(job, "service") == "tow" && str_of(job, "status") == "completed" &&
-                          bool_of(job, "free") &&
-                          (outcome == "towed_to_shop" || outcome == "towed_to_storage"));
+        qualifying_tow =
+            qualifying_tow ||
+            (str_of(job, "service") == "tow" && str_of(job, "status") == "completed" &&
+             bool_of(job, "free") && (outcome == "towed_to_shop" || outcome == "towed_to_storage"));
     }
     const bool accident = str_of(incident, "problem") == "accident";
     for (const json& c : array_of(incident, "claims")) {
@@ -270,10 +270,10 @@ void check_claims(const std::string& id, const json& incident, AuditReport& r) {
                                       incident["distance_from_home_km"].is_number()
                                   ? incident["distance_from_home_km"].get<double>()
                                   : 0.0;
-            r.check(kClaimBasis,
-                    bool_of(incident, "eligible") && !accident && km >= kRemoteMinKm &&
-                        qualifying_tow,
-                    id, claim + " is " + decision + " without a covered remote call and a free tow");
+            r.check(
+                kClaimBasis,
+                bool_of(incident, "eligible") && !accident && km >= kRemoteMinKm && qualifying_tow,
+                id, claim + " is " + decision + " without a covered remote call and a free tow");
         }
     }
     r.check(kOneBenefit, live <= 1, id,

@@ -16,8 +16,8 @@ core::Instant instant(std::int64_t epoch_s) {
 
 // 第1条3(1) 「第2号のロードサービスを利用して」: a free tow completed to a shop or storage opens
 // remote support; the paid reasons of the paid ones say why they do not.
-#define TOWED_TO_A_SHOP_OR_STORAGE                                                               \
-    " j.incident_id = i.id AND j.service = 'tow' AND j.status = 'completed'"                     \
+#define TOWED_TO_A_SHOP_OR_STORAGE                                           \
+    " j.incident_id = i.id AND j.service = 'tow' AND j.status = 'completed'" \
     " AND j.outcome IN ('towed_to_shop', 'towed_to_storage')"
 
 constexpr Statement kClaimIncidentFacts{

@@ -7,14 +7,14 @@ using boost::asio::awaitable;
 namespace {
 
 #define JOB_COLUMNS                                                                              \
-    "j.id, j.incident_id, j.service, j.status, j.partner_id, "                                  \
-    "floor(extract(epoch FROM j.offer_expires_at))::bigint, "                                   \
-    "coalesce(j.offer_expires_at <= now(), false), j.unassigned_reason, j.request::text, "      \
-    "j.destination_lat, j.destination_lon, j.destination_name, j.free, j.paid_reasons::text, "  \
-    "j.estimated_tow_m, j.estimated_customer_charge_yen, j.estimate::text, j.eta_minutes, "     \
-    "j.outcome, j.tow_distance_m, j.storage_minutes, j.charges::text, j.covered_yen, "          \
-    "j.customer_yen, floor(extract(epoch FROM j.created_at))::bigint, j.created_by, "           \
-    "floor(extract(epoch FROM j.updated_at))::bigint, i.lat, i.lon, i.problem, i.caller_phone, "  \
+    "j.id, j.incident_id, j.service, j.status, j.partner_id, "                                   \
+    "floor(extract(epoch FROM j.offer_expires_at))::bigint, "                                    \
+    "coalesce(j.offer_expires_at <= now(), false), j.unassigned_reason, j.request::text, "       \
+    "j.destination_lat, j.destination_lon, j.destination_name, j.free, j.paid_reasons::text, "   \
+    "j.estimated_tow_m, j.estimated_customer_charge_yen, j.estimate::text, j.eta_minutes, "      \
+    "j.outcome, j.tow_distance_m, j.storage_minutes, j.charges::text, j.covered_yen, "           \
+    "j.customer_yen, floor(extract(epoch FROM j.created_at))::bigint, j.created_by, "            \
+    "floor(extract(epoch FROM j.updated_at))::bigint, i.lat, i.lon, i.problem, i.caller_phone, " \
     "floor(extract(epoch FROM j.completed_at))::bigint, j.destination_kind, j.shop_id, "         \
     "j.unrepaired_since_previous_tow, j.cancelled_by, j.cancel_reason"
 

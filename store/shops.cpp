@@ -6,8 +6,8 @@ using boost::asio::awaitable;
 
 namespace {
 
-#define SHOP_COLUMNS                                                                       \
-    "s.id, s.name, s.address, s.lat, s.lon, s.night_intake, s.hours::text, "               \
+#define SHOP_COLUMNS                                                         \
+    "s.id, s.name, s.address, s.lat, s.lon, s.night_intake, s.hours::text, " \
     "floor(extract(epoch FROM s.created_at))::bigint, s.created_by"
 
 constexpr Statement kInsertShop{
@@ -17,9 +17,10 @@ constexpr Statement kInsertShop{
 
 constexpr Statement kFindShop{"shop_find", "SELECT " SHOP_COLUMNS " FROM shops s WHERE s.id = $1"};
 
-constexpr Statement kListShops{
-    "shop_list", "SELECT " SHOP_COLUMNS " FROM shops s"
-                 " WHERE $1::uuid IS NULL OR s.id > $1::uuid ORDER BY s.id LIMIT $2"};
+constexpr Statement kListShops{"shop_list",
+                               "SELECT " SHOP_COLUMNS
+                               " FROM shops s"
+                               " WHERE $1::uuid IS NULL OR s.id > $1::uuid ORDER BY s.id LIMIT $2"};
 
 constexpr Statement kCountShops{"shop_count", "SELECT count(*) FROM shops"};
 

@@ -46,7 +46,7 @@ struct ShopChanges {
     std::vector<ShopRow> shops;
     std::string watermark;  // the database's clock, as text
 };
-boost::asio::awaitable<ShopChanges> shops_changed_since(Connection& db,
-                                                        const std::optional<std::string>& watermark);
+boost::asio::awaitable<ShopChanges> shops_changed_since(
+    Connection& db, const std::optional<std::string>& watermark);
 
 }  // namespace roadside::store
