@@ -5,6 +5,7 @@
 #include <iterator>
 #include <random>
 
+#include "api/shops.hpp"
 #include "dispatch/plate.hpp"
 
 namespace roadside::api {
@@ -241,19 +242,18 @@ namespace {
 
 constexpr const char* kShopKinds[] = {"自動車整備", "モータース", "オートサービス", "車検センター"};
 
-// Opening hours as the API writes them (api/shops.hpp): weekdays and Saturday, every day, or
-// around the clock.
+// Opening hours as the API writes them (api/shops.hpp): around the clock, every day, or Monday to
+// Saturday (Saturday until 17:00).
 std::string demo_hours(int kind) {
-    if (kind == 0) return R"({"always":true})";
-    std::string out = "{";
-    const char* days[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
-    const int last = kind == 1 ? 7 : 6;
-    for (int i = 0; i < last; ++i) {
-        if (i > 0) out += ",";
-        out += std::string("\"") + days[i] + "\":{\"open\":\"09:00\",\"close\":\"" +
-               (i == 5 ? "17:00" : "18:00") + "\"}";
+    dispatch::OpeningHours h;
+    h.always = kind == 0;
+    if (!h.always) {
+        const std::size_t days = kind == 1 ? 7 : 6;
+        for (std::size_t d = 0; d < days; ++d) {
+            h.days[d] = dispatch::DayHours{9 * 60, (d == 5 ? 17 : 18) * 60};
+        }
     }
-    return out + "}";
+    return hours_json(h).dump();
 }
 
 }  // namespace

@@ -113,14 +113,13 @@ void check_offers(const std::string& id, const json& job, AuditReport& r) {
     }
 }
 
-void check_charges(const std::string& id, const json& incident, const json& job, AuditReport& r) {
+// A call that was not covered gets paid help only (第3条(2)); so does an accident (第1条2
+// 車両故障), and a tow to a place that is not a designated shop or storage (第1条2(1)); only the
+// customer's cancellation is charged (第2条3(7)).
+void check_paid_when_due(const std::string& id, const json& incident, const json& job,
+                         AuditReport& r) {
     const json& charges = job.contains("charges") ? job["charges"] : json();
     const std::string status = str_of(job, "status");
-    if (status == "completed") {
-        r.check(kCharges, charges.is_object(), id, job_tag(job) + ": completed without charges");
-    }
-    // A call that was not covered gets paid help only (第3条(2)); so does an accident (第1条2
-    // 車両故障), and a tow to a place that is not a designated shop or storage (第1条2(1)).
     if (!bool_of(incident, "eligible")) {
         r.check(kCharges, !bool_of(job, "free"), id,
                 job_tag(job) + ": free, but the call was not covered");
@@ -133,12 +132,20 @@ void check_charges(const std::string& id, const json& incident, const json& job,
         r.check(kCharges, !bool_of(job, "free"), id,
                 job_tag(job) + ": free, but not towed to a designated shop or storage");
     }
-    // 第2条3(7): only the customer's cancellation is charged.
     if (status == "cancelled" && str_of(job, "cancelled_by") != "customer") {
         r.check(kCharges, !charges.is_object() || int_of(charges, "customer_yen") == 0, id,
                 job_tag(job) + ": cancelled by the " + str_of(job, "cancelled_by") +
                     " and charged to the customer");
     }
+}
+
+void check_charges(const std::string& id, const json& incident, const json& job, AuditReport& r) {
+    const json& charges = job.contains("charges") ? job["charges"] : json();
+    const std::string status = str_of(job, "status");
+    if (status == "completed") {
+        r.check(kCharges, charges.is_object(), id, job_tag(job) + ": completed without charges");
+    }
+    check_paid_when_due(id, incident, job, r);
     if (!charges.is_object()) return;
     const std::string tag = job_tag(job);
     std::int64_t warranty = 0;
