@@ -30,7 +30,7 @@ std::optional<int> parse_hhmm(std::string_view text) {
 
 std::string format_hhmm(int minutes) {
     assert(minutes >= 0 && minutes <= kMinutesPerDay);
-    char buf[8];
+    char buf[16];  // room for any int, so the compiler can see nothing is cut
     std::snprintf(buf, sizeof buf, "%02d:%02d", minutes / 60, minutes % 60);
     return buf;
 }
