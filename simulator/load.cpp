@@ -261,6 +261,13 @@ struct ContractInfo {
     int seats = 0;
 };
 
+// A designated shop as GET /v1/shops listed it when the run started.
+struct ShopInfo {
+    std::string id;
+    geo::LatLon position;
+    bool takes_cars = false;  // open then, or taking cars at night
+};
+
 // Partner tokens, made on first need (POST /v1/tokens as admin) and kept.
 class PartnerTokens {
   public:
@@ -295,6 +302,7 @@ struct Shared {
 
     const LoadOptions& options;
     std::vector<ContractInfo> contracts;
+    std::vector<ShopInfo> shops;
     std::string agent_token;
     PartnerTokens partners;
     RequestStats stats;
@@ -442,7 +450,6 @@ class Scenario {
         json destination;
         double road_km = 0;
         bool storage = false;
-        bool estimated = false;  // the agent asked for the estimate to find the shop
     };
 
     TowPlan place_tow(dispatch::TowDestination kind, double road_km) {
@@ -457,29 +464,29 @@ class Scenario {
         return t;
     }
 
-    // The agent's choice (第1条2(1)): the nearest designated shop that takes cars now, from the
-    // estimate's nearest_shops; storage when none does; or the customer's own garage (paid).
+    // The agent's choice (第1条2(1)): the nearest designated shop that takes cars now (from the
+    // list read at the start); storage when none does; or the customer's own garage (paid).
     TowPlan plan_tow() {
         if (plan_.tow_destination != dispatch::TowDestination::designated_shop) {
             return place_tow(plan_.tow_destination, plan_.tow_road_km);
         }
-        const std::string e = "POST /v1/incidents/{id}/jobs/estimate";
-        check_abandon();
-        const json probe = {{"service", "tow"}, {"destination", {{"storage", true}}}};
-        const Answer a = expect(
-            c_.post(e, cat("/v1/incidents/", incident_, "/jobs/estimate"), agent(), probe), 200, e);
-        for (const json& shop : array_of_json(a.body, "nearest_shops")) {
-            if (!shop.value("takes_cars_now", false)) continue;
-            TowPlan t;
-            t.estimated = true;
-            t.destination = {{"shop_id", shop.value("shop_id", "")}};
-            t.road_km =
-                std::max(0.1, std::round(shop.value("distance_km", 0.0) * kRoadFactor * 10) / 10);
-            return t;
+        const ShopInfo* nearest = nullptr;
+        double nearest_m = 0;
+        for (const ShopInfo& shop : s_.shops) {
+            if (!shop.takes_cars) continue;
+            const double m = geo::distance_m(plan_.location, shop.position);
+            if (nearest == nullptr || m < nearest_m) {
+                nearest = &shop;
+                nearest_m = m;
+            }
         }
-        TowPlan storage = place_tow(dispatch::TowDestination::storage, plan_.tow_road_km);
-        storage.estimated = true;
-        return storage;
+        if (nearest == nullptr) {
+            return place_tow(dispatch::TowDestination::storage, plan_.tow_road_km);
+        }
+        TowPlan t;
+        t.destination = {{"shop_id", nearest->id}};
+        t.road_km = std::max(0.1, std::round(nearest_m * kRoadFactor / 100.0) / 10.0);
+        return t;
     }
 
     void serve() {
@@ -530,9 +537,7 @@ class Scenario {
     JobEnd run_job(const dispatch::JobRequest& req, const TowPlan& tow) {
         const json body = job_body(req, tow);
         const std::string target = cat("/v1/incidents/", incident_, "/jobs");
-        // An agent who looked for the nearest shop has seen the estimate already.
-        if (req.service == dispatch::Service::tow && !tow.estimated &&
-            rng_.chance(kEstimateShare)) {
+        if (req.service == dispatch::Service::tow && rng_.chance(kEstimateShare)) {
             const std::string e = "POST /v1/incidents/{id}/jobs/estimate";
             check_abandon();
             expect(c_.post(e, target + "/estimate", agent(), body), 200, e);
@@ -803,6 +808,27 @@ ContractInfo read_contract(const json& c) {
     return info;
 }
 
+// Every designated shop, in pages: the agents pick the nearest one that takes cars.
+void read_shops(Shared& s, Caller& caller) {
+    constexpr int kPage = 1000;
+    std::string after;
+    for (;;) {
+        std::string target = cat("/v1/shops?limit=", std::to_string(kPage));
+        if (!after.empty()) target += cat("&after=", after);
+        const Answer a = expect(caller.get("GET /v1/shops", target, s.agent_token), 200,
+                                "GET /v1/shops");
+        const json& list = array_of_json(a.body, "shops");
+        for (const json& shop : list) {
+            const json location = shop.value("location", json::object());
+            s.shops.push_back({shop.value("id", ""),
+                               {location.value("lat", 0.0), location.value("lon", 0.0)},
+                               shop.value("takes_cars_now", false)});
+        }
+        if (list.size() < static_cast<std::size_t>(kPage)) return;
+        after = s.shops.back().id;
+    }
+}
+
 void set_up(Shared& s, RequestStats& setup_stats) {
     const LoadOptions& o = s.options;
     Caller admin(o, setup_stats);
@@ -824,6 +850,7 @@ void set_up(Shared& s, RequestStats& setup_stats) {
                                  std::to_string(agent.status) + ")");
     }
     s.agent_token = expect(agent, 201, "POST /v1/tokens").str("token");
+    read_shops(s, admin);
 
     // The contracts, in parallel: their homes drive the workload, their holders sign in.
     s.contracts.assign(static_cast<std::size_t>(o.contracts), ContractInfo{});
