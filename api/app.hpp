@@ -15,6 +15,7 @@
 namespace roadside::api {
 
 class Dispatcher;
+class ShopDirectory;
 
 struct App {
     config::ServerSettings settings;
@@ -22,6 +23,7 @@ struct App {
     config::Tariff tariff;
     billing::ZenginRequester payout_requester;  // config/payout.json, checked at start
     Dispatcher* dispatcher = nullptr;  // set by main before serving
+    ShopDirectory* shops = nullptr;    // set by main before serving
     store::Pool& pool;
     Metrics& metrics;
     TokenCache tokens;
