@@ -28,7 +28,8 @@ namespace {
 
 constexpr std::size_t kMaxTokenChars = 512;
 constexpr std::size_t kMaxIdempotencyKeyChars = 255;
-constexpr std::size_t kMaxTargetChars = 2048;
+// Room for a Zengin file of up to 200 picked claims (claim_ids=…); the header limit bounds it too.
+constexpr std::size_t kMaxTargetChars = 8192;
 
 int hex_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';

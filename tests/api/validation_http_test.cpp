@@ -687,7 +687,7 @@ TEST_F(ValidationHttp, GetContractWithBadIds) {
          "contract_not_found", ""},
         {"an incident's id", "GET", "/v1/contracts/" + incident_id, "", 404,
          "contract_not_found", ""},
-        {"a target over 2048 characters", "GET", "/v1/contracts/" + repeat("a", 3000), "", 400,
+        {"a target over 8192 characters", "GET", "/v1/contracts/" + repeat("a", 9000), "", 400,
          "bad_request", ""},
     };
     // clang-format on
