@@ -24,8 +24,10 @@ constexpr int kReadBatch = 500;
 // While a gap holds the stream, the feed reads again this soon (its transaction is usually a
 // millisecond from committing).
 constexpr std::chrono::milliseconds kGapRecheck{20};
-// At most one announcement per this long, whatever the write rate.
+// At most one announcement per this long, and one read of the table, whatever the write rate:
+// under heavy intake the feed reads in batches instead of once per request.
 constexpr std::chrono::milliseconds kAnnounceGap{10};
+constexpr std::chrono::milliseconds kMinReadGap{5};
 // One write to a stream carries at most this much of its queue.
 constexpr std::size_t kMaxChunkBytes = 64 * 1024;
 
@@ -147,6 +149,10 @@ std::string event_frame(const store::FeedEvent& e, bool with_actor) {
 
 EventHub::EventHub(const config::ServerSettings& settings, Metrics& metrics)
     : settings_(settings), metrics_(metrics) {}
+
+EventHub::~EventHub() {
+    *alive_ = false;
+}
 
 std::shared_ptr<EventHub::Sink> EventHub::attach(const StreamAudience& a,
                                                  const asio::any_io_executor& ex) {
@@ -272,13 +278,14 @@ void EventHub::end_all(std::string_view reason) {
 EventStream::EventStream(EventHub& hub, std::shared_ptr<EventHub::Sink> sink, std::string prelude,
                          std::chrono::seconds heartbeat)
     : hub_(hub),
+      hub_alive_(hub.alive()),
       sink_(std::move(sink)),
       prelude_(std::move(prelude)),
       heartbeat_(heartbeat),
       last_sent_(SteadyClock::now()) {}
 
 EventStream::~EventStream() {
-    hub_.detach(sink_);
+    if (*hub_alive_) hub_.detach(sink_);
 }
 
 void EventStream::set_prelude(std::string prelude) {
@@ -410,7 +417,11 @@ awaitable<bool> EventFeed::read_once() {
 }
 
 awaitable<void> EventFeed::run() {
+    asio::steady_timer pace(strand_);
     while (!stopping_) {
+        pace.expires_at(last_read_ + kMinReadGap);
+        co_await pace.async_wait(asio::as_tuple(asio::use_awaitable));
+        last_read_ = SteadyClock::now();
         bool more = false;
         try {
             if (!started_) co_await start();

@@ -64,6 +64,12 @@ class EventHub {
   public:
     struct Sink;
     EventHub(const config::ServerSettings& settings, Metrics& metrics);
+    ~EventHub();
+    EventHub(const EventHub&) = delete;
+    EventHub& operator=(const EventHub&) = delete;
+    // A stream can outlive the hub: one still open when the shutdown grace period ends is
+    // destroyed with the io_context, after the hub.
+    std::shared_ptr<const std::atomic<bool>> alive() const { return alive_; }
 
     // A new stream, receiving every event published from now on. Throws ApiError: 503
     // overloaded beyond event_streams_max, 429 too_many_streams beyond
@@ -92,6 +98,7 @@ class EventHub {
     std::unordered_set<std::shared_ptr<Sink>> sinks_;
     std::map<std::string, int> per_principal_;
     std::int64_t delivered_up_to_ = 0;
+    std::shared_ptr<std::atomic<bool>> alive_ = std::make_shared<std::atomic<bool>>(true);
 };
 
 // The body of a GET /v1/events response.
@@ -111,6 +118,7 @@ class EventStream final : public StreamSource {
 
   private:
     EventHub& hub_;
+    std::shared_ptr<const std::atomic<bool>> hub_alive_;
     std::shared_ptr<EventHub::Sink> sink_;
     std::string prelude_;
     std::chrono::seconds heartbeat_;
@@ -151,6 +159,7 @@ class EventFeed {
     std::atomic<bool> stopping_{false};
     bool started_ = false;
     bool read_failing_ = false;
+    std::chrono::steady_clock::time_point last_read_{};
 };
 
 }  // namespace roadside::api
