@@ -22,7 +22,8 @@ class StreamSource {
     virtual ~StreamSource() = default;
     // The next bytes to send, as soon as there are some; nullopt at the end.
     virtual boost::asio::awaitable<std::optional<std::string>> next() = 0;
-    // The server is shutting down: next() ends soon. Called on the connection's executor.
+    // The server is shutting down, or the client went away: next() ends soon. Called on the
+    // connection's executor.
     virtual void cancel() = 0;
 };
 

@@ -257,8 +257,9 @@ awaitable<void> Server::stream_response(Session& s, const Response& head,
     namespace http = beast::http;
     http::response<http::empty_body> res{head.result(), head.version()};
     for (const auto& field : head) {
-        if (field.name() != http::field::content_length)
+        if (field.name() != http::field::content_length) {
             res.set(field.name_string(), field.value());
+        }
     }
     res.chunked(true);
     res.keep_alive(false);
@@ -271,20 +272,26 @@ awaitable<void> Server::stream_response(Session& s, const Response& head,
     s.stream.expires_after(app_.settings.request_timeout_s);
     auto [hec, hn] =
         co_await http::async_write_header(s.stream, serializer, asio::as_tuple(use_awaitable));
+    // The client sends nothing more on this connection: readable means it is gone. One wait for
+    // the whole stream, not one per chunk (a stream's chunks are many and small).
+    const auto gone = std::make_shared<bool>(false);
+    if (!hec) {
+        s.stream.socket().async_wait(tcp::socket::wait_read,
+                                     [source, gone](const boost::system::error_code& ec) {
+                                         if (ec == asio::error::operation_aborted) return;
+                                         *gone = true;
+                                         source->cancel();
+                                     });
+    }
     while (!hec) {
-        // The client sends nothing more on this connection: readable means it is gone.
-        auto outcome =
-            co_await (source->next() || s.stream.socket().async_wait(
-                                            tcp::socket::wait_read, asio::as_tuple(use_awaitable)));
-        if (outcome.index() != 0) break;
-        const std::optional<std::string> chunk = std::move(std::get<0>(outcome));
-        if (!chunk) break;
+        const std::optional<std::string> chunk = co_await source->next();
+        if (!chunk || *gone) break;
         s.stream.expires_after(app_.settings.request_timeout_s);
         auto [wec, wn] = co_await asio::async_write(
             s.stream, http::make_chunk(asio::buffer(*chunk)), asio::as_tuple(use_awaitable));
         if (wec) break;
     }
-    if (!hec) {
+    if (!hec && !*gone) {
         s.stream.expires_after(kErrorWriteTimeout);
         co_await asio::async_write(s.stream, http::make_chunk_last(),
                                    asio::as_tuple(use_awaitable));

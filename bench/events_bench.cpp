@@ -26,6 +26,7 @@
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -48,9 +49,20 @@ constexpr std::chrono::seconds kEventTimeout{10};
 constexpr int kStreamsPerToken = 10;  // under the default event_streams_max_per_principal
 constexpr int kMaxStreams = 20'000;
 constexpr int kMaxJobs = 10'000;
-// A point far from the demo data (the Ogasawara islands): only this run's partner is near it.
-constexpr double kSiteLat = 27.09;
-constexpr double kSiteLon = 142.19;
+// Where this run's calls are: a random point of the South Pacific, far from the demo data and
+// (almost surely) from earlier runs' partners on the same database, so that its jobs are offered
+// to its own partner.
+struct Site {
+    double lat;
+    double lon;
+};
+Site random_site() {
+    std::random_device seed;
+    std::mt19937 rng(seed());
+    return {std::uniform_real_distribution<double>(-60.0, -10.0)(rng),
+            std::uniform_real_distribution<double>(-170.0, -100.0)(rng)};
+}
+const Site kSite = random_site();
 
 struct Options {
     int port = 0;
@@ -122,7 +134,7 @@ std::string new_contract(HttpClient& admin) {
                  {"start_date", today_plus(-100)},
                  {"term_months", 12},
                  {"holder", {{"name", "ベンチ 太郎"}, {"birth_date", "1980-04-01"}}},
-                 {"home", {{"lat", kSiteLat}, {"lon", kSiteLon}}},
+                 {"home", {{"lat", kSite.lat}, {"lon", kSite.lon}}},
                  {"vehicle",
                   {{"plate", "品川 300 あ " + std::to_string(::getpid())},
                    {"length_mm", 4690},
@@ -218,18 +230,20 @@ void raise_open_files(int wanted) {
 }
 
 // One job through its life; the delay of each partner step's event, in ms.
-void one_job(HttpClient& admin, HttpClient& crew, SseClient& measured, const std::string& contract,
-             std::vector<double>& delays) {
+void one_job(HttpClient& admin, HttpClient& crew, const std::string& crew_partner,
+             SseClient& measured, const std::string& contract, std::vector<double>& delays) {
     const json call = call_api(admin, "POST", "/v1/calls",
                                {{"contract_no", contract},
-                                {"location", {{"lat", kSiteLat + 0.01}, {"lon", kSiteLon}}},
+                                {"location", {{"lat", kSite.lat + 0.01}, {"lon", kSite.lon}}},
                                 {"problem", "battery"}},
                                201);
     const json job =
         call_api(admin, "POST", "/v1/incidents/" + call["incident_id"].get<std::string>() + "/jobs",
                  {{"service", "jump_start"}}, 201);
     const std::string id = job["job_id"];
-    if (job["status"] != "offered") fail("the job was not offered: " + job.dump());
+    if (job["status"] != "offered" || job["partner_id"] != crew_partner) {
+        fail("the job was not offered to this run's partner: " + job.dump());
+    }
     if (!wait_for(measured, "job_offered", id)) fail("job_offered never arrived");
     struct Step {
         std::string path;
@@ -267,7 +281,7 @@ int main(int argc, char** argv) {
     HttpClient admin("127.0.0.1", o.port, token);
     const json partner = call_api(admin, "POST", "/v1/partners",
                                   {{"name", "ベンチ協力会社"},
-                                   {"base", {{"lat", kSiteLat}, {"lon", kSiteLon}}},
+                                   {"base", {{"lat", kSite.lat}, {"lon", kSite.lon}}},
                                    {"capabilities", {"on_site", "wrecker"}}},
                                   201);
     const std::string crew_token = call_api(
@@ -288,7 +302,8 @@ int main(int argc, char** argv) {
 
     const std::string contract = new_contract(admin);
     std::vector<double> delays;
-    for (int i = 0; i < o.jobs; ++i) one_job(admin, crew, measured, contract, delays);
+    for (int i = 0; i < o.jobs; ++i)
+        one_job(admin, crew, partner["id"], measured, contract, delays);
     const auto s = roadside::sim::summarize(delays);
     std::printf(
         "event delay, partner request to agent stream (%zu events, %d other streams open, "
