@@ -24,10 +24,9 @@ constexpr int kReadBatch = 500;
 // While a gap holds the stream, the feed reads again this soon (its transaction is usually a
 // millisecond from committing).
 constexpr std::chrono::milliseconds kGapRecheck{20};
-// At most one announcement per this long, and one read of the table, whatever the write rate:
+// At most one read of the table (and one announcement) per this long, whatever the write rate:
 // under heavy intake the feed reads in batches instead of once per request.
-constexpr std::chrono::milliseconds kAnnounceGap{10};
-constexpr std::chrono::milliseconds kMinReadGap{5};
+constexpr std::chrono::milliseconds kMinReadGap{10};
 // One write to a stream carries at most this much of its queue.
 constexpr std::size_t kMaxChunkBytes = 64 * 1024;
 
@@ -358,22 +357,18 @@ awaitable<std::optional<std::string>> EventStream::next() {
 // EventFeed
 
 EventFeed::EventFeed(asio::any_io_executor ex, const config::ServerSettings& settings,
-                     store::Pool& pool, EventHub& hub, Metrics& metrics)
+                     store::ConnectOptions connect, EventHub& hub, Metrics& metrics)
     : strand_(asio::make_strand(ex)),
       settings_(settings),
-      pool_(pool),
+      connect_(std::move(connect)),
       hub_(hub),
       metrics_(metrics),
       cursor_(0, settings.events_gap_hold_ms),
-      timer_(strand_),
-      announce_timer_(strand_) {}
+      timer_(strand_) {}
 
 void EventFeed::stop() {
     stopping_ = true;
-    asio::post(strand_, [this] {
-        timer_.cancel();
-        announce_timer_.cancel();
-    });
+    asio::post(strand_, [this] { timer_.cancel(); });
 }
 
 void EventFeed::wake() {
@@ -382,31 +377,33 @@ void EventFeed::wake() {
 }
 
 void EventFeed::written() {
+    announce_pending_ = true;
     wake();
-    if (announce_pending_.exchange(true)) return;
-    asio::post(strand_, [this] { announce_timer_.cancel(); });
 }
 
-awaitable<void> EventFeed::start() {
-    store::Lease lease = co_await pool_.acquire();
-    const std::int64_t last = co_await store::last_event_id(*lease);
+awaitable<store::Connection*> EventFeed::connection() {
+    if (conn_ && !conn_->usable()) conn_.reset();
+    if (!conn_) conn_ = co_await store::Connection::open(connect_);
+    co_return conn_.get();
+}
+
+awaitable<void> EventFeed::start(store::Connection& db) {
+    const std::int64_t last = co_await store::last_event_id(db);
     cursor_ = EventCursor(last, settings_.events_gap_hold_ms);
     hub_.publish({}, last);
     started_ = true;
 }
 
-awaitable<bool> EventFeed::read_once() {
-    store::Lease lease = co_await pool_.acquire();
+awaitable<bool> EventFeed::read_once(store::Connection& db) {
     const store::FeedRead read =
-        co_await store::read_events(*lease, cursor_.after(), cursor_.awaited(), kReadBatch);
+        co_await store::read_events(db, cursor_.after(), cursor_.awaited(), kReadBatch);
     std::vector<std::int64_t> ids;
     ids.reserve(read.rows.size());
     for (const auto& e : read.rows) ids.push_back(e.id);
     std::optional<std::vector<std::uint32_t>> ours;
     if (cursor_.has_new_gap(ids, !read.in_progress.empty())) {
-        ours = co_await store::database_transactions(*lease);
+        ours = co_await store::database_transactions(db);
     }
-    lease.reset();
     const std::vector<std::size_t> pick =
         cursor_.apply(ids, read.in_progress, ours, SteadyClock::now());
     std::vector<store::FeedEvent> out;
@@ -414,6 +411,15 @@ awaitable<bool> EventFeed::read_once() {
     for (const std::size_t i : pick) out.push_back(read.rows[i]);
     hub_.publish(out, cursor_.after());
     co_return static_cast<int>(read.rows.size()) >= kReadBatch && !pick.empty();
+}
+
+// One pass: tell the other servers when this one wrote events (coalesced: one announcement per
+// pass at most), then read what is new. Returns whether there is more to read at once.
+awaitable<bool> EventFeed::pass() {
+    store::Connection* db = co_await connection();
+    if (!started_) co_await start(*db);
+    if (announce_pending_.exchange(false)) co_await store::announce_events(*db);
+    co_return co_await read_once(*db);
 }
 
 awaitable<void> EventFeed::run() {
@@ -424,12 +430,12 @@ awaitable<void> EventFeed::run() {
         last_read_ = SteadyClock::now();
         bool more = false;
         try {
-            if (!started_) co_await start();
-            more = co_await read_once();
+            more = co_await pass();
             if (read_failing_) log_info("events: reading the events table again");
             read_failing_ = false;
         } catch (const std::exception& e) {
-            // The database may be down: the rows wait in the table, and the next read gets them.
+            // The database may be down: the rows wait in the table, and the next read gets them
+            // (the other servers poll as well, should an announcement be lost).
             if (!read_failing_) log_warn(std::string("events: cannot read: ") + e.what());
             read_failing_ = true;
         }
@@ -437,27 +443,6 @@ awaitable<void> EventFeed::run() {
         timer_.expires_after(cursor_.holding() ? kGapRecheck : settings_.events_poll_interval_ms);
         co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));
         wake_pending_ = false;
-    }
-}
-
-awaitable<void> EventFeed::run_announcer() {
-    auto last = SteadyClock::now() - kAnnounceGap;
-    while (!stopping_) {
-        const auto now = SteadyClock::now();
-        if (!announce_pending_ || now < last + kAnnounceGap) {
-            announce_timer_.expires_at(announce_pending_ ? last + kAnnounceGap
-                                                         : now + std::chrono::hours{1});
-            co_await announce_timer_.async_wait(asio::as_tuple(asio::use_awaitable));
-            continue;
-        }
-        announce_pending_ = false;
-        last = now;
-        try {
-            store::Lease lease = co_await pool_.acquire();
-            co_await store::announce_events(*lease);
-        } catch (const std::exception&) {
-            // The other servers poll the table too: they see the events a little later.
-        }
     }
 }
 

@@ -126,34 +126,35 @@ class EventStream final : public StreamSource {
     bool finished_ = false;
 };
 
-// Follows the events table and hands new rows to the hub.
+// Follows the events table and hands new rows to the hub, on a database connection of its own
+// (reads never wait for, nor hold up, the requests' pool).
 class EventFeed {
   public:
     EventFeed(boost::asio::any_io_executor ex, const config::ServerSettings& settings,
-              store::Pool& pool, EventHub& hub, Metrics& metrics);
+              store::ConnectOptions connect, EventHub& hub, Metrics& metrics);
     // Starts at the newest event, then reads until stop().
     boost::asio::awaitable<void> run();
-    // Tells the other servers, coalesced, that this one wrote events.
-    boost::asio::awaitable<void> run_announcer();
     void stop();
     // Read now: another server announced events, or the listener (re)connected.
     void wake();
-    // This server wrote events: read now, and announce them.
+    // This server wrote events: read now, and announce them to the other servers.
     void written();
     const boost::asio::strand<boost::asio::any_io_executor>& strand() const { return strand_; }
 
   private:
-    boost::asio::awaitable<bool> read_once();
-    boost::asio::awaitable<void> start();
+    boost::asio::awaitable<store::Connection*> connection();
+    boost::asio::awaitable<void> start(store::Connection& db);
+    boost::asio::awaitable<bool> read_once(store::Connection& db);
+    boost::asio::awaitable<bool> pass();
 
     boost::asio::strand<boost::asio::any_io_executor> strand_;
     const config::ServerSettings& settings_;
-    store::Pool& pool_;
+    store::ConnectOptions connect_;
+    std::unique_ptr<store::Connection> conn_;
     EventHub& hub_;
     Metrics& metrics_;
     EventCursor cursor_;
     boost::asio::steady_timer timer_;
-    boost::asio::steady_timer announce_timer_;
     std::atomic<bool> wake_pending_{false};
     std::atomic<bool> announce_pending_{false};
     std::atomic<bool> stopping_{false};

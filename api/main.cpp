@@ -144,7 +144,6 @@ asio::awaitable<void> start_serving(ServeState& st) {
         api::log_info(std::to_string(st.dispatcher->indexed_partners()) + " partners indexed");
         asio::co_spawn(asio::make_strand(*st.ioc), st.listener->run(), asio::detached);
         asio::co_spawn(st.feed->strand(), st.feed->run(), asio::detached);
-        asio::co_spawn(st.feed->strand(), st.feed->run_announcer(), asio::detached);
         const std::uint16_t port = st.server->start();
         // Offers that lapsed while no server was running are handled at once.
         asio::co_spawn(*st.ioc, st.dispatcher->run_sweeper(*st.pool), asio::detached);
@@ -260,7 +259,8 @@ int serve() {
     api::PasswordHasher passwords(cost, kPasswordThreads);
     app.passwords = &passwords;
     api::EventHub hub(app.settings, metrics);
-    api::EventFeed feed(ioc.get_executor(), app.settings, pool, hub, metrics);
+    api::EventFeed feed(ioc.get_executor(), app.settings, pool_options(settings).connect, hub,
+                        metrics);
     app.events = &hub;
     app.feed = &feed;
     dispatcher.on_events_written([&feed] { feed.written(); });

@@ -45,7 +45,7 @@ CREATE INDEX staff_sessions_expires ON staff_sessions (expires_at);
 
 -- ---- tokens -------------------------------------------------------------------------------
 
-ALTER TABLE tokens DROP CONSTRAINT tokens_role_check;
+ALTER TABLE tokens DROP CONSTRAINT IF EXISTS tokens_role_check;
 ALTER TABLE tokens ADD CONSTRAINT tokens_role_check
     CHECK (role IN ('admin', 'agent', 'reviewer', 'partner', 'customer'));
 -- Every token ends. Those made before tokens had a lifetime get 90 days from now.
@@ -79,7 +79,7 @@ CREATE TRIGGER users_disabled AFTER UPDATE OF disabled_at ON users FOR EACH ROW
 
 -- A row may now belong to neither an incident nor a contract (the location links of the phone
 -- pages).
-ALTER TABLE events DROP CONSTRAINT events_check;
+ALTER TABLE events DROP CONSTRAINT IF EXISTS events_check;
 -- Whose offer or job an event is about: a partner's stream shows only its own.
 ALTER TABLE events ADD COLUMN partner_id uuid REFERENCES partners (id);
 -- When the row was written (`at` is when the thing happened: a call logged later from notes
