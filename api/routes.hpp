@@ -13,6 +13,8 @@ void add_job_routes(Router& r);       // /v1/incidents/{id}/jobs, /v1/jobs, /v1/
 void add_claim_routes(Router& r);     // /v1/customer/sessions, /v1/claims, /v1/payouts,
                                       // /v1/partners/{id}/statement
 void add_shop_routes(Router& r);      // /v1/shops
+void add_staff_routes(Router& r);     // /v1/users, /v1/staff/sessions
+void add_event_routes(Router& r);     // /v1/events
 
 inline void add_all_routes(Router& r) {
     add_system_routes(r);
@@ -23,6 +25,8 @@ inline void add_all_routes(Router& r) {
     add_job_routes(r);
     add_claim_routes(r);
     add_shop_routes(r);
+    add_staff_routes(r);
+    add_event_routes(r);
 }
 
 }  // namespace roadside::api

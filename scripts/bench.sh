@@ -5,7 +5,9 @@
 #   - coverage checks (POST /v1/coverage/check) against pgbench running the same query;
 #   - nearest-partner selection among 10,000 partners against PostGIS (bench-postgis), and the
 #     index against the brute force (bench-select);
-#   - the server's resident memory, idle and under load.
+#   - the server's resident memory, idle and under load;
+#   - the delay of a live event from a partner's request to an agent's stream (bench-events),
+#     with 1,000 other streams open.
 # Installs what is missing (PostGIS too), builds Release into build/, starts a throwaway
 # PostgreSQL cluster and the server on free ports, and stops and removes both on exit, failure
 # included. The raw results stay in build/bench-results/.
@@ -62,6 +64,9 @@ if [ "$QUICK" -eq 1 ]; then
     SELECT_ARGS=(--queries 2000 --baseline-queries 100)
     POSTGIS_ARGS=(--queries 500 --passes 1)
 fi
+EVENT_STREAMS=1000
+EVENT_JOBS=100       # four measured events each
+[ "$QUICK" -eq 1 ] && EVENT_JOBS=20
 DEMO_CONTRACTS=300   # roadside demo-data's default
 DEMO_PARTNERS=500
 # The server runs twice: with the shipped settings (config/server.json: a pool of 8, one I/O
@@ -74,7 +79,8 @@ IO_THREADS="$(nproc)"
 
 STARTED_NS="$(date +%s%N)"
 install_missing_packages postgresql-15-postgis-3
-build "$ROOT/build" Release OFF roadside bench-http bench-postgis bench-report bench-select
+build "$ROOT/build" Release OFF roadside bench-http bench-postgis bench-report bench-select \
+    bench-events
 BIN="$ROOT/build/bin"
 LOAD_BEFORE="$(cut -d' ' -f1 /proc/loadavg)"
 
@@ -380,6 +386,13 @@ rss_idle_kb=$RSS_IDLE_KB
 rss_end_kb=$(rss_kb "$server_pid" VmRSS)
 hwm_end_kb=$(rss_kb "$server_pid" VmHWM)
 EOF
+
+say "live events: a partner's request to an agent's stream, $EVENT_STREAMS other streams open"
+EVENTS_CMD=("$BIN/bench-events" --port "$HTTP_PORT" --streams "$EVENT_STREAMS" --jobs "$EVENT_JOBS"
+            --rss-pid "$server_pid" --out "$RES/events.kv")
+record bench_events "ROADSIDE_BENCH_TOKEN=\$ROADSIDE_ADMIN_TOKEN" "${EVENTS_CMD[@]}"
+ROADSIDE_BENCH_TOKEN="$ROADSIDE_ADMIN_TOKEN" "${EVENTS_CMD[@]}" | tee "$RES/events.out" >&2 \
+    || die "bench-events: an event did not arrive or a request failed"
 
 # perf_top FILE.perf ARGS...: perf report's first lines, names cut short.
 perf_top() {

@@ -4,7 +4,8 @@
 # once and runs the server in the foreground. Ctrl-C stops the server and the database.
 #
 # Environment: ROADSIDE_LISTEN (default 127.0.0.1:8080), ROADSIDE_ADMIN_TOKEN (default: a random
-# token kept in var/admin_token).
+# token kept in var/admin_token). Demo console users agent, reviewer and admin are made once, with
+# passwords kept in var/demo_passwords.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -52,10 +53,26 @@ export ROADSIDE_LISTEN="${ROADSIDE_LISTEN:-127.0.0.1:8080}"
 
 "$ROOT/build/bin/roadside" demo-data
 
+# Console users, once: an agent, a reviewer and an admin. Their passwords are made on the first
+# run and kept in var/demo_passwords (as the admin token is in var/admin_token).
+if [ ! -s "$VAR/demo_passwords" ]; then
+    for login in agent reviewer admin; do echo "$login $(random_token | cut -c1-20)"; done \
+        >"$VAR/demo_passwords"
+    chmod 600 "$VAR/demo_passwords"
+fi
+declare -A demo_names=([agent]="デモ 受付" [reviewer]="デモ 審査" [admin]="デモ 管理")
+while read -r login password; do
+    ROADSIDE_DEMO_PASSWORD="$password" "$ROOT/build/bin/roadside" user add "$login" \
+        --name "${demo_names[$login]}" --role "$login" --password-env ROADSIDE_DEMO_PASSWORD \
+        --if-missing >/dev/null
+done <"$VAR/demo_passwords"
+
 cat >&2 <<EOF
 
   roadside is starting on http://$ROADSIDE_LISTEN
   admin token:  $ROADSIDE_ADMIN_TOKEN
+  console users (login password, kept in var/demo_passwords):
+$(sed 's/^/                /' "$VAR/demo_passwords")
   try:          curl -s -H "Authorization: Bearer \$(cat var/admin_token)" http://$ROADSIDE_LISTEN/v1/products
                 curl -s -H "Authorization: Bearer \$(cat var/admin_token)" 'http://$ROADSIDE_LISTEN/v1/contracts?contract_no=DEMO-00001'
   stop:         Ctrl-C

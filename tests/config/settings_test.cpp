@@ -282,6 +282,86 @@ TEST(LoadSettings, InvalidValuesNameTheFieldOrVariable) {
     }
 }
 
+// Staff accounts, sessions, token lifetimes and live events (issue 13).
+TEST(LoadSettings, ConsoleSettingsHaveDefaultsAndAreReadFromTheFile) {
+    const TempDir dir;
+    ServerSettings s = load_settings(dir.path(), fake_env(required_env()));
+    EXPECT_EQ(s.password_opslimit, 2u);
+    EXPECT_EQ(s.password_memlimit_kib, 64u * 1024u);
+    EXPECT_EQ(s.staff_session_idle_s, std::chrono::seconds{1800});
+    EXPECT_EQ(s.staff_session_lifetime_s, std::chrono::seconds{43200});
+    EXPECT_FALSE(s.behind_tls);
+    EXPECT_EQ(s.signin_max_failures_per_login, 5);
+    EXPECT_EQ(s.token_lifetime_customer_s, std::chrono::seconds{86400});
+    EXPECT_EQ(s.events_replay_window_s, std::chrono::seconds{900});
+    EXPECT_EQ(s.events_heartbeat_s, std::chrono::seconds{15});
+    EXPECT_EQ(s.event_stream_queue_max, 256);
+    dir.write("server.json", R"({"password_opslimit": 1, "password_memlimit_kib": 8,
+        "staff_session_idle_s": 2, "staff_session_lifetime_s": 5, "behind_tls": true,
+        "token_lifetime_admin_s": 60, "token_lifetime_partner_s": 31622400,
+        "events_poll_interval_ms": 100, "events_gap_hold_ms": 1, "events_replay_window_s": 3,
+        "events_heartbeat_s": 1, "event_streams_max": 0, "event_streams_max_per_principal": 1,
+        "event_stream_queue_max": 1, "signin_max_failures_per_login": 1000})");
+    s = load_settings(dir.path(), fake_env(required_env()));
+    EXPECT_EQ(s.password_opslimit, 1u);
+    EXPECT_EQ(s.password_memlimit_kib, 8u);
+    EXPECT_EQ(s.staff_session_idle_s, std::chrono::seconds{2});
+    EXPECT_EQ(s.staff_session_lifetime_s, std::chrono::seconds{5});
+    EXPECT_TRUE(s.behind_tls);
+    EXPECT_EQ(s.token_lifetime_admin_s, std::chrono::seconds{60});
+    EXPECT_EQ(s.token_lifetime_partner_s, std::chrono::seconds{366 * 86400});
+    EXPECT_EQ(s.events_poll_interval_ms, std::chrono::milliseconds{100});
+    EXPECT_EQ(s.events_gap_hold_ms, std::chrono::milliseconds{1});
+    EXPECT_EQ(s.event_streams_max, 0);
+    EXPECT_EQ(s.event_streams_max_per_principal, 1);
+    EXPECT_EQ(s.signin_max_failures_per_login, 1000);
+    // The environment says whether a TLS proxy is in front.
+    s = load_settings(dir.path(), fake_env(with(required_env(), {{"ROADSIDE_BEHIND_TLS", "0"}})));
+    EXPECT_FALSE(s.behind_tls);
+}
+
+TEST(LoadSettings, InvalidConsoleSettingsNameTheirField) {
+    // clang-format off
+    const InvalidCase cases[] = {
+        {"opslimit 0", R"({"password_opslimit": 0})", {}, {"\"password_opslimit\""}},
+        {"memory under 8 KiB", R"({"password_memlimit_kib": 7})", {}, {"\"password_memlimit_kib\""}},
+        {"idle 0", R"({"staff_session_idle_s": 0})", {}, {"\"staff_session_idle_s\""}},
+        {"lifetime over 30 days", R"({"staff_session_lifetime_s": 2592001})", {},
+         {"\"staff_session_lifetime_s\""}},
+        {"behind_tls as text", R"({"behind_tls": "yes"})", {}, {"\"behind_tls\""}},
+        {"behind_tls as 1", R"({"behind_tls": 1})", {}, {"\"behind_tls\""}},
+        {"ROADSIDE_BEHIND_TLS yes", nullptr, {{"ROADSIDE_BEHIND_TLS", "yes"}},
+         {"ROADSIDE_BEHIND_TLS"}},
+        {"token lifetime over a year", R"({"token_lifetime_agent_s": 31622401})", {},
+         {"\"token_lifetime_agent_s\""}},
+        {"token lifetime 0", R"({"token_lifetime_customer_s": 0})", {},
+         {"\"token_lifetime_customer_s\""}},
+        {"poll 0", R"({"events_poll_interval_ms": 0})", {}, {"\"events_poll_interval_ms\""}},
+        {"heartbeat 0", R"({"events_heartbeat_s": 0})", {}, {"\"events_heartbeat_s\""}},
+        {"replay window over a day", R"({"events_replay_window_s": 86401})", {},
+         {"\"events_replay_window_s\""}},
+        {"streams per principal 0", R"({"event_streams_max_per_principal": 0})", {},
+         {"\"event_streams_max_per_principal\""}},
+        {"queue 0", R"({"event_stream_queue_max": 0})", {}, {"\"event_stream_queue_max\""}},
+        {"streams negative", R"({"event_streams_max": -1})", {}, {"\"event_streams_max\""}},
+        {"a misspelt one", R"({"event_stream_max": 10})", {}, {"\"event_stream_max\""}},
+    };
+    // clang-format on
+    for (const auto& c : cases) {
+        const TempDir dir;
+        if (c.server_json != nullptr) dir.write("server.json", c.server_json);
+        try {
+            load_settings(dir.path(), fake_env(with(required_env(), c.env)));
+            ADD_FAILURE() << c.why << ": accepted";
+        } catch (const ConfigError& e) {
+            for (const std::string& part : c.message_parts) {
+                EXPECT_NE(std::string(e.what()).find(part), std::string::npos)
+                    << c.why << ": " << e.what();
+            }
+        }
+    }
+}
+
 struct ListenCase {
     const char* text;
     bool ok;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "simulator/http_client.hpp"
+#include "simulator/sse_client.hpp"
 
 namespace roadside::testing {
 
@@ -109,6 +110,10 @@ class HttpClient {
   private:
     sim::HttpClient client_;
 };
+
+// The SSE client of the simulator (GET /v1/events as it streams), under the tests' names.
+using SseEvent = sim::SseEvent;
+using SseClient = sim::SseClient;
 
 // Sends raw bytes on a new connection and returns everything the server answers until it closes
 // the connection or `timeout` passes.
