@@ -253,7 +253,8 @@ class ZenginPickTest : public DeskTest {
         HttpClient agent(server->port(), server->options().admin_token);
         const json c = new_contract();
         const std::string incident = call(agent, c["contract_no"], now_minus_days(1));
-        const std::string pay_by = decision == "rejected" ? "NULL" : "'" + today_plus(10) + "'";
+        std::string pay_by = "NULL";
+        if (decision != "rejected") pay_by = std::string("'").append(today_plus(10)).append("'");
         return db->scalar(
             "INSERT INTO claims (incident_id, contract_id, benefit, persons, persons_counted,"
             " used_at, received_at, received_on, receipts, decision, approved_yen, counted_yen,"
@@ -328,7 +329,8 @@ TEST_F(ZenginPickTest, PickedClaimsMustExistAndBeApproved) {
     for (int i = 0; i < 201; ++i) {
         char id[40];
         std::snprintf(id, sizeof id, "00000000-0000-4000-8000-%012d", i);
-        many += (i ? "," : "") + std::string(id);
+        if (i > 0) many += ',';
+        many += id;
     }
     const HttpResult too_many = reviewer.get(base + many);
     EXPECT_EQ(too_many.status, 400) << too_many.body;
