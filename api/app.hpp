@@ -15,6 +15,7 @@
 namespace roadside::api {
 
 class Dispatcher;
+class StaticFiles;
 
 struct App {
     config::ServerSettings settings;
@@ -22,6 +23,7 @@ struct App {
     config::Tariff tariff;
     billing::ZenginRequester payout_requester;  // config/payout.json, checked at start
     Dispatcher* dispatcher = nullptr;  // set by main before serving
+    StaticFiles* static_files = nullptr;  // the console's pages (web/), when there is a web folder
     store::Pool& pool;
     Metrics& metrics;
     TokenCache tokens;

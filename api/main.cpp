@@ -29,6 +29,7 @@
 #include "api/log.hpp"
 #include "api/routes.hpp"
 #include "api/server.hpp"
+#include "api/static_files.hpp"
 #include "config/payout.hpp"
 #include "config/settings.hpp"
 #include "store/migrate.hpp"
@@ -206,6 +207,17 @@ int serve() {
     app.dispatcher = &dispatcher;
     api::Router router;
     api::add_all_routes(router);
+    std::filesystem::path web_dir = settings.web_dir.empty()
+                                        ? api::default_web_dir(ROADSIDE_SOURCE_DIR)
+                                        : settings.web_dir;
+    if (!web_dir.has_filename()) web_dir = web_dir.parent_path();  // "web/" → "web"
+    api::StaticFiles static_files(web_dir, web_dir.parent_path() / "node_modules");
+    if (std::filesystem::is_directory(web_dir)) {
+        app.static_files = &static_files;
+        api::log_info("serving the console from " + web_dir.string());
+    } else {
+        api::log_warn("no console: " + web_dir.string() + " is not a folder (ROADSIDE_WEB_DIR)");
+    }
     api::Server server(ioc, app, router);
 
     ServeState st{&server,         &ioc, &pool, &dispatcher, settings.shutdown_grace_s,

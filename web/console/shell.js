@@ -1,0 +1,84 @@
+// What every console page shares: the staff session (cookie + CSRF token), the header with the
+// navigation and the signed-in person, the error summary, and the live-update indicator.
+import { html, render, useEffect, useRef } from '../shared/ui.js';
+import { get, del, setCsrfToken, setUnauthorizedHandler, ApiError } from '../shared/api.js';
+import * as ja from './ja.js';
+
+export const SESSION_PATH = '/v1/staff/sessions/current';
+
+function toSignIn() {
+  const next = location.pathname + location.search + location.hash;
+  location.assign('signin.html?next=' + encodeURIComponent(next));
+}
+
+// Reads the session, then renders <App user=…/> into #app. Without a session: the sign-in page.
+export async function startPage(App) {
+  const root = document.getElementById('app');
+  setUnauthorizedHandler(toSignIn);
+  let session;
+  try {
+    session = await get(SESSION_PATH);
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) return;  // on its way to the sign-in page
+    render(html`<main class="page"><${ErrorSummary} items=${[{ text: ja.errors[e.code] || ja.errors.unexpected }]} /></main>`, root);
+    return;
+  }
+  setCsrfToken(session.csrf_token);
+  render(html`<${App} user=${session.user} />`, root);
+}
+
+async function signOut() {
+  try { await del(SESSION_PATH); } catch { /* signed out either way */ }
+  location.assign('signin.html');
+}
+
+const NAV = [
+  { href: './', key: 'intake', text: '受付' },
+  { href: 'board.html', key: 'board', text: 'ボード' },
+  { href: 'office.html', key: 'office', text: '審査・支払', roles: ['reviewer', 'admin'] },
+];
+
+const LIVE = { open: 'ライブ更新中', connecting: '接続中…', retrying: '再接続中…' };
+
+export function Header({ user, active, live }) {
+  return html`
+    <header class="top">
+      <a class="skip" href="#main">本文へ移動</a>
+      <span class="brand">roadside <span class="brand-sub">ロードサービス受付</span></span>
+      <nav aria-label="メインメニュー">
+        <ul>
+          ${NAV.filter((n) => !n.roles || n.roles.includes(user.role)).map((n) => html`
+            <li><a href=${n.href} aria-current=${n.key === active ? 'page' : undefined}>${n.text}</a></li>`)}
+        </ul>
+      </nav>
+      ${live && html`<span class=${'live live-' + live} role="status">${LIVE[live] || live}</span>`}
+      <span class="who">${user.name || user.login}<span class="role">${ja.roles[user.role] || user.role}</span></span>
+      <button type="button" class="link-button" onClick=${signOut}>サインアウト</button>
+    </header>`;
+}
+
+// GOV.UK-style: a box at the top listing each problem, each a link to its field; focused when it
+// appears so that a screen reader and the keyboard land on it.
+export function ErrorSummary({ items, title = '入力内容を確認してください' }) {
+  const ref = useRef(null);
+  useEffect(() => { if (items && items.length && ref.current) ref.current.focus(); }, [items]);
+  if (!items || !items.length) return null;
+  return html`
+    <div class="error-summary" role="alert" tabindex="-1" ref=${ref} aria-labelledby="error-summary-title">
+      <h2 id="error-summary-title">${title}</h2>
+      <ul>${items.map((i) => html`<li>${i.href ? html`<a href=${i.href}>${i.text}</a>` : i.text}</li>`)}</ul>
+    </div>`;
+}
+
+// The message under a field, when the summary names it.
+export function FieldError({ items, field }) {
+  const hit = items && items.find((i) => i.field === field);
+  return hit ? html`<p class="field-error" id=${'err-' + field}>${hit.text}</p>` : null;
+}
+
+// A reason line: the sentence, then the clause in small type.
+export function ReasonLine({ entry, details, serverClause, fallback }) {
+  const text = entry ? (typeof entry.text === 'function' ? entry.text(details || {}) : entry.text) : fallback;
+  const clause = serverClause || (entry && entry.clause);
+  return html`<li><span class="reason-text">${text}</span>${clause && html` <small class="clause">— ${entry && entry.clause && serverClause && entry.clause !== serverClause ? entry.clause + '・' : ''}${clause}</small>`}</li>`;
+}
