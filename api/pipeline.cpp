@@ -288,7 +288,7 @@ Response to_response(const Reply& reply, unsigned version, bool keep_alive) {
     Response res{static_cast<http::status>(reply.status), version};
     res.set(http::field::server, "roadside");
     res.set(http::field::cache_control, "no-store");
-    res.set(http::field::x_content_type_options, "nosniff");
+    res.set("X-Content-Type-Options", "nosniff");
     if (!reply.body.empty() || (reply.status != 204 && reply.status != 304)) {
         res.set(http::field::content_type, reply.content_type);
         res.body() = reply.body;

@@ -162,11 +162,26 @@ export function DispatchPanel({ recorded, eventTick, live, destination, setDesti
   const [busy, setBusy] = useState(false);
   const [shops, setShops] = useState([]);
   const first = useRef(null);
-  const state = { ...s, destination };
+  const [dest, setDestText] = useState({ name: '', lat: '', lon: '' });
+  // The typed destination and a click on the map are one value: typing parses, a click fills in.
+  const setDest = (part) => {
+    const next = { ...dest, ...part };
+    setDestText(next);
+    const lat = Number(next.lat), lon = Number(next.lon);
+    setDestination(next.lat !== '' && next.lon !== '' && Number.isFinite(lat) && Number.isFinite(lon) ? { lat, lon, name: next.name || '搬送先' } : null);
+  };
+  useEffect(() => {
+    if (destination && (String(destination.lat) !== dest.lat || String(destination.lon) !== dest.lon)) {
+      setDestText({ name: dest.name || destination.name || '', lat: String(destination.lat), lon: String(destination.lon) });
+    }
+  }, [destination]);
+  const state = { ...s, destination: destination && { ...destination, name: dest.name || destination.name } };
   const id = recorded.incident_id;
 
   useEffect(() => { if (first.current) first.current.focus(); }, []);
   useEffect(() => { if (s.service === 'tow' && !destination && s.dest === 'custom') setMapPick('destination'); }, [s.service]);
+  // Once the rules' designated shops arrive, the nearest one is the natural choice.
+  useEffect(() => { if (shops.length && s.dest === 'custom' && !destination) setS((cur) => ({ ...cur, dest: 'shop:' + shops[0].shop_id })); }, [shops]);
 
   const estimate = useMemo(() => debounce(async (st) => {
     try {
@@ -210,6 +225,7 @@ export function DispatchPanel({ recorded, eventTick, live, destination, setDesti
       const r = await post(`/v1/incidents/${encodeURIComponent(id)}/jobs`, requestBody(state));
       setJob(r);
       setErrors([]);
+      requestAnimationFrame(() => { const t = document.getElementById('timeline-title'); if (t) t.scrollIntoView({ block: 'start' }); });
     } catch (err) {
       setErrors(errorSummary(err, ja, ja.fieldLabels));
     } finally { setBusy(false); }
@@ -217,7 +233,7 @@ export function DispatchPanel({ recorded, eventTick, live, destination, setDesti
   const set = (k) => (e) => setS({ ...s, [k]: e.target.type === 'checkbox' ? e.target.checked : e.target.value });
   return html`
     <section class="dispatch" aria-labelledby="dispatch-title">
-      <p class="recorded" role="status">受付を記録しました（${ja.incidentStatus[recorded.status] || recorded.status}）</p>
+      <p class="recorded" role="status">受付を記録しました　受付番号 ${recorded.incident_id.slice(0, 8)}${recorded.status === 'not_covered' ? '（対象外・有料手配のみ）' : ''}</p>
       <h2 id="dispatch-title">手配</h2>
       <${ErrorSummary} items=${errors} />
       ${!job && html`<form onSubmit=${dispatchNow} novalidate>
@@ -234,9 +250,16 @@ export function DispatchPanel({ recorded, eventTick, live, destination, setDesti
           ${shops.map((sh) => html`<label class="check"><input type="radio" name="dest" value=${'shop:' + sh.shop_id} checked=${s.dest === 'shop:' + sh.shop_id} onChange=${set('dest')} />
             指定工場 ${sh.name}（${km(sh.distance_km)}）${sh.open_now === false ? html` <small class="warn">営業時間外</small>` : ''}</label>`)}
           <label class="check"><input type="radio" name="dest" value="storage" checked=${s.dest === 'storage'} onChange=${set('dest')} /> 一時保管</label>
-          <label class="check"><input type="radio" name="dest" value="custom" checked=${s.dest === 'custom'} onChange=${set('dest')} />
-            地図で指定 ${destination ? html`<small>（${destination.lat.toFixed(4)}, ${destination.lon.toFixed(4)}）</small>` : html`<small>地図をクリック</small>`}</label>
-          <p class="hint"><label class="check"><input type="checkbox" checked=${mapPick === 'destination'} onChange=${(e) => setMapPick(e.target.checked ? 'destination' : 'breakdown')} /> 地図のクリックで搬送先を指定する</label></p>
+          <label class="check"><input type="radio" name="dest" value="custom" checked=${s.dest === 'custom'} onChange=${set('dest')} /> 場所を指定</label>
+          ${s.dest === 'custom' && html`<div class="row">
+            <div class="field grow"><label for="f-destination-name">搬送先名</label>
+              <input id="f-destination-name" autocomplete="off" value=${dest.name} onInput=${(e) => setDest({ name: e.target.value })} /></div>
+            <div class="field"><label for="f-destination-lat">緯度</label>
+              <input id="f-destination-lat" inputmode="decimal" autocomplete="off" value=${dest.lat} onInput=${(e) => setDest({ lat: e.target.value })} /></div>
+            <div class="field"><label for="f-destination-lon">経度</label>
+              <input id="f-destination-lon" inputmode="decimal" autocomplete="off" value=${dest.lon} onInput=${(e) => setDest({ lon: e.target.value })} /></div>
+          </div>
+          <p class="hint"><label class="check"><input type="checkbox" checked=${mapPick === 'destination'} onChange=${(e) => setMapPick(e.target.checked ? 'destination' : 'breakdown')} /> 地図のクリックで搬送先を指定する</label></p>`}
           <${FieldError} items=${errors} field="destination" />
         </fieldset>`}
         <${Estimate} est=${est} names=${names} />

@@ -4,7 +4,7 @@
 import { html, useState, useEffect, useRef, useMemo, useCallback, debounce } from '../shared/ui.js';
 import { get, post, query, errorSummary, fieldId } from '../shared/api.js';
 import { subscribe } from '../shared/events.js';
-import { JapanMap } from '../shared/map.js';
+import { JapanMap, circlePoints } from '../shared/map.js';
 import { day, km, normalizeInput, shortTime } from '../shared/format.js';
 import { startPage, Header, ErrorSummary, FieldError, ReasonLine } from './shell.js';
 import { DispatchPanel } from './dispatch.js';
@@ -299,8 +299,13 @@ function IntakeApp({ user }) {
   if (destination) markers.push({ id: 'dest', kind: 'shop', lat: destination.lat, lon: destination.lon, title: destination.name, label: '搬送先' });
   markers.push(...dispatchMarkers);
   const circles = contract ? [{ key: 'remote', center: contract.home, radiusKm: REMOTE_KM, cls: 'remote' }] : [];
-  const fitPts = markers.map((m) => ({ lat: m.lat, lon: m.lon }));
-  const fitKey = [contract && contract.id, located && `${la},${lo}`, dispatchMarkers.map((m) => m.id).join()].join('|');
+  // Before the call is recorded the view holds every marker and the whole 100 km circle (how the
+  // breakdown lies against the remote-support line); once dispatching, the scene: breakdown,
+  // destination and partners.
+  const scene = recorded && located
+    ? markers.filter((m) => m.id !== 'home').map((m) => ({ lat: m.lat, lon: m.lon }))
+    : markers.map((m) => ({ lat: m.lat, lon: m.lon })).concat(contract ? circlePoints(contract.home, REMOTE_KM, 8) : []);
+  const fitKey = [contract && contract.id, located && `${la},${lo}`, !!recorded, dispatchMarkers.map((m) => m.id).join()].join('|');
 
   return html`
     <${Header} user=${user} active="intake" live=${live} />
@@ -321,7 +326,7 @@ function IntakeApp({ user }) {
         ${recorded && html`<p><button type="button" class="secondary" onClick=${() => location.reload()}>次の受付へ</button></p>`}
       </div>
       <div class="right">
-        <${JapanMap} label="地図" markers=${markers} circles=${circles} fit=${fitPts.length ? fitPts : null} fitKey=${fitKey} onPick=${onPick} />
+        <${JapanMap} label="地図" markers=${markers} circles=${circles} fit=${scene.length ? scene : null} fitKey=${fitKey} onPick=${onPick} />
         <p class="legend" aria-hidden="true"><span class="lg lg-home">●</span> 自宅 <span class="lg lg-breakdown">✕</span> 現在地
           <span class="lg lg-partner">▲</span> 協力会社 <span class="lg lg-shop">■</span> 搬送先・指定工場 <span class="lg lg-remote">◯</span> 自宅から${REMOTE_KM} km</p>
       </div>
