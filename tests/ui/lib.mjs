@@ -16,7 +16,7 @@ export const BIN = process.env.ROADSIDE_UI_BIN || path.join(process.env.ROADSIDE
 export const ADMIN_TOKEN = 'ui-admin-token-0123456789abcdef';
 export const CHROMIUM = process.env.ROADSIDE_CHROMIUM || '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--lang=ja-JP'];
 
 export function fail(message) { throw new Error(message); }
 export function assert(cond, message) { if (!cond) throw new Error('assertion failed: ' + message); }
