@@ -11,7 +11,7 @@ TEST(SafeSegments, DecodesOnceAndKeepsOrdinaryNames) {
     using V = std::vector<std::string>;
     EXPECT_EQ(safe_segments("/"), V{});
     EXPECT_EQ(safe_segments("/console/"), V{"console"});
-    EXPECT_EQ(safe_segments("/console/intake.js"), V{"console", "intake.js"});
+    EXPECT_EQ(safe_segments("/console/intake.js"), (V{"console", "intake.js"}));
     EXPECT_EQ(safe_segments("/a%20b/%E5%8F%97%E4%BB%98.html"), (V{"a b", "受付.html"}));
     EXPECT_EQ(safe_segments("/vendor/preact@11.2.0/dist/preact.mjs"),
               (V{"vendor", "preact@11.2.0", "dist", "preact.mjs"}));

@@ -82,7 +82,35 @@ function Offer({ job, names }) {
     <span class="countdown" data-testid="countdown" aria-label=${'回答期限まで ' + countdown(left)}>残り ${countdown(left)}</span></p>`;
 }
 
-export function JobStatus({ job, names, onRedispatch }) {
+const LIVE_JOB = ['offered', 'unassigned', 'accepted', 'en_route', 'on_scene', 'towing', 'delivered'];
+
+// 第2条3(7): after the truck set off, a cancellation the customer asks for is charged; one the
+// operator or the partner makes is not. The agent says who asked.
+function CancelJob({ job, onCancelled }) {
+  const [by, setBy] = useState('customer');
+  const [reason, setReason] = useState('');
+  const [errors, setErrors] = useState([]);
+  const submit = async (e) => {
+    e.preventDefault();
+    try {
+      await post(`/v1/jobs/${encodeURIComponent(job.job_id)}/cancel`, { reason: reason || 'お客様のご依頼', requested_by: by });
+      onCancelled();
+    } catch (err) { setErrors(errorSummary(err, ja, ja.fieldLabels)); }
+  };
+  return html`<details class="cancel-job"><summary>この手配をキャンセルする</summary>
+    <${ErrorSummary} items=${errors} />
+    <form onSubmit=${submit} class="row">
+      <div class="field"><label for="f-requested_by">依頼者</label>
+        <select id="f-requested_by" value=${by} onChange=${(e) => setBy(e.target.value)}>
+          <option value="customer">お客様</option><option value="operator">当社（受付）</option><option value="partner">協力会社</option></select></div>
+      <div class="field grow"><label for="f-cancel-reason">理由</label><input id="f-cancel-reason" value=${reason} onInput=${(e) => setReason(e.target.value)} /></div>
+      <div class="field"><button type="submit" class="danger">キャンセルする</button></div>
+    </form>
+    ${['en_route', 'on_scene', 'towing', 'delivered'].includes(job.status) && html`<p class="hint">出動後にお客様のご依頼で取り消す場合はキャンセル料（お客様ご負担）がかかります（第2条3(7)）。</p>`}
+  </details>`;
+}
+
+export function JobStatus({ job, names, onRedispatch, onChanged }) {
   const p = names[job.partner_id];
   return html`
     <div class=${'job-status status-' + job.status} data-testid="job-status">
@@ -94,6 +122,7 @@ export function JobStatus({ job, names, onRedispatch }) {
       ${['accepted', 'en_route', 'on_scene', 'towing', 'delivered'].includes(job.status) && html`
         <p>協力会社: <strong>${p ? p.name : '—'}</strong>${p && p.phone ? `（${p.phone}）` : ''}${job.eta_minutes ? html` 到着見込み <strong data-testid="eta">${job.eta_minutes}分</strong>` : ''}</p>`}
       ${job.charges && html`<${Charges} charges=${job.charges} />`}
+      ${onChanged && LIVE_JOB.includes(job.status) && html`<${CancelJob} job=${job} onCancelled=${onChanged} />`}
     </div>`;
 }
 
@@ -141,7 +170,7 @@ export function Timeline({ incidentId, eventTick, live }) {
     <section class="timeline" aria-labelledby="timeline-title" data-testid="timeline">
       <h2 id="timeline-title">経過 <small>受付番号 ${incident.incident_id.slice(0, 8)}</small></h2>
       ${error && html`<${ErrorSummary} items=${errorSummary(error, ja)} />`}
-      ${current && html`<${JobStatus} job=${current} names=${names} onRedispatch=${redispatch} />`}
+      ${current && html`<${JobStatus} job=${current} names=${names} onRedispatch=${redispatch} onChanged=${load} />`}
       <ol class="events" aria-live="polite">
         ${events.map((e) => {
           const data = e.data || {};
@@ -208,7 +237,10 @@ export function DispatchPanel({ recorded, eventTick, live, destination, setDesti
         const pos = p && (p.position || p.base);
         return pos && { id: 'p' + c.partner_id, kind: 'partner', lat: pos.lat, lon: pos.lon, label: `${i + 1} ${c.eta_minutes}分`, title: `${p.name} 到着見込み${c.eta_minutes}分` };
       }).filter(Boolean);
-      full.forEach((sh, i) => { if (sh && sh.location) m.push({ id: 's' + shops[i].shop_id, kind: 'shop', lat: sh.location.lat, lon: sh.location.lon, title: '指定工場 ' + shops[i].name, label: shops[i].name }); });
+      full.forEach((sh, i) => {
+        const pos = sh && (sh.location || sh.position || sh);
+        if (pos && Number.isFinite(pos.lat)) m.push({ id: 's' + shops[i].shop_id, kind: 'shop', lat: pos.lat, lon: pos.lon, title: '指定工場 ' + shops[i].name, label: shops[i].name });
+      });
       if (job && names[job.partner_id]) { const p = names[job.partner_id]; const pos = p.position || p.base; m.push({ id: 'chosen', kind: 'partner_chosen', lat: pos.lat, lon: pos.lon, label: p.name }); }
       setMarkers(m);
     });

@@ -40,7 +40,7 @@ export function elapsed(since, now = Date.now()) {
 export const normalizeInput = (s) => String(s).normalize('NFKC').replace(/\s+/g, ' ').trim();
 
 // Prefectural capitals: the board names the area of a job by the nearest one.
-const CAPITALS = [
+export const CAPITALS = [
   ['北海道', 43.064, 141.347], ['青森県', 40.824, 140.740], ['岩手県', 39.704, 141.153], ['宮城県', 38.269, 140.872],
   ['秋田県', 39.719, 140.102], ['山形県', 38.240, 140.363], ['福島県', 37.750, 140.468], ['茨城県', 36.342, 140.447],
   ['栃木県', 36.566, 139.884], ['群馬県', 36.391, 139.061], ['埼玉県', 35.857, 139.649], ['千葉県', 35.605, 140.123],

@@ -5,8 +5,12 @@
 // the land path is built once and only its transform changes, so nothing flickers.
 import { html, useState, useEffect, useRef, useMemo } from './ui.js';
 import { feature } from 'topojson-client';
+import { CAPITALS } from './format.js';
 
 export const ATLAS_URL = '/vendor/world-atlas@2.0.2/countries-50m.json';
+// Natural Earth 1:10m, loaded once the view is closer than a region: coasts a driver recognises.
+export const ATLAS_FINE_URL = '/vendor/world-atlas@2.0.2/countries-10m.json';
+const FINE_BELOW_DEG = 6;
 const JAPAN = '392';
 // What is drawn and where the view starts: the Japanese archipelago and its neighbours' coasts.
 const REGION = { west: 122, east: 149, south: 24, north: 46 };
@@ -39,15 +43,15 @@ export function circlePoints(center, radiusKm, steps = 96) {
   return out;
 }
 
-let atlas = null;
-function loadAtlas() {
-  if (!atlas) {
-    atlas = fetch(ATLAS_URL, { credentials: 'same-origin' })
+const atlases = new Map();
+function loadAtlas(url) {
+  if (!atlases.has(url)) {
+    atlases.set(url, fetch(url, { credentials: 'same-origin' })
       .then((r) => { if (!r.ok) throw new Error('atlas ' + r.status); return r.json(); })
       .then(toPaths)
-      .catch((e) => { atlas = null; throw e; });
+      .catch((e) => { atlases.delete(url); throw e; }));
   }
-  return atlas;
+  return atlases.get(url);
 }
 
 function ringPath(ring) {
@@ -115,12 +119,13 @@ export function JapanMap({ markers = [], circles = [], fit = null, fitKey = '', 
   const wrap = useRef(null);
   const [size, setSize] = useState({ w: 600, h: 500 });
   const [view, setView] = useState(null);
-  const [land, setLand] = useState(null);
+  const [coarse, setCoarse] = useState(null);
+  const [fine, setFine] = useState(null);
   const [failed, setFailed] = useState(false);
   const [dragBox, setDragBox] = useState(null);
   const drag = useRef(null);
 
-  useEffect(() => { loadAtlas().then(setLand, () => setFailed(true)); }, []);
+  useEffect(() => { loadAtlas(ATLAS_URL).then(setCoarse, () => setFailed(true)); }, []);
   useEffect(() => {
     const el = wrap.current;
     const measure = () => setSize({ w: Math.max(200, el.clientWidth), h: Math.max(200, el.clientHeight) });
@@ -132,6 +137,9 @@ export function JapanMap({ markers = [], circles = [], fit = null, fitKey = '', 
   useEffect(() => { setView(fitView(fit ? boundsOf(fit) : REGION, size.w, size.h)); }, [fitKey, size.w, size.h]);
 
   const v = view || fitView(REGION, size.w, size.h);
+  const close = (size.w / v.k) * 180 / Math.PI < FINE_BELOW_DEG;
+  useEffect(() => { if (close && !fine && coarse) loadAtlas(ATLAS_FINE_URL).then(setFine, () => {}); }, [close, !!coarse]);
+  const land = close && fine ? fine : coarse;
   const toScreen = (lat, lon) => { const [x, y] = project(lat, lon); return [x * v.k + v.tx, y * v.k + v.ty]; };
   const toLatLon = (sx, sy) => unproject((sx - v.tx) / v.k, (sy - v.ty) / v.k);
 
@@ -206,6 +214,11 @@ export function JapanMap({ markers = [], circles = [], fit = null, fitKey = '', 
         ${land && html`<g transform=${landTransform}><path class="land-other" d=${land.others} /><path class="land" d=${land.japan} /></g>`}
         ${circlePaths.map((c) => html`<path key=${c.key || 'c'} class=${'circle ' + (c.cls || '')}
             d=${c.pts.map((p, i) => { const [x, y] = toScreen(p.lat, p.lon); return (i ? 'L' : 'M') + x.toFixed(1) + ' ' + y.toFixed(1); }).join('') + 'Z'} />`)}
+        ${CAPITALS.map(([name, lat, lon]) => {
+          const [x, y] = toScreen(lat, lon);
+          if (x < 0 || y < 0 || x > size.w || y > size.h) return null;
+          return html`<g key=${name} class="place" transform=${`translate(${x.toFixed(1)} ${y.toFixed(1)})`}><circle r="2.5" /><text x="5" y="-4">${name.replace(/[都府県]$/, '')}</text></g>`;
+        })}
         ${shownBox && html`<rect class="select-box" x=${Math.min(shownBox.x0, shownBox.x1)} y=${Math.min(shownBox.y0, shownBox.y1)}
             width=${Math.abs(shownBox.x1 - shownBox.x0)} height=${Math.abs(shownBox.y1 - shownBox.y0)} />`}
         ${markers.filter((m) => Number.isFinite(m.lat) && Number.isFinite(m.lon)).map((m) => {
