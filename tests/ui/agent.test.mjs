@@ -100,8 +100,23 @@ const ok = await run('ui agent', [
     assert((await page.textContent('[data-testid=eta]')).includes('25分'), 'the ETA is shown');
     assert(page.record.navigations === navBefore[0] && board.record.navigations === navBefore[1], 'no page reloaded');
     violations.push(...await axe(board, 'board'));
-    await screenshot(board, 'board');
     await screenshot(page, 'intake-timeline');
+  }],
+  ['an unassigned job is red on top of the board, with its reason and 再手配', async () => {
+    // 父島: no partner within the dispatch radius.
+    const other = (await demoContracts(a.url, 80)).filter((c) => c.verdict.eligible && c.contract_no !== covered.contract_no)[0];
+    const call = await must(a.url, 'POST', '/v1/calls', { contract_no: other.contract_no, location: { lat: 27.0944, lon: 142.1917 }, problem: 'flat_tire', occupants: 1 });
+    const lone = await must(a.url, 'POST', `/v1/incidents/${call.incident_id}/jobs`, { service: 'tire_change' });
+    assert(lone.status === 'unassigned', 'no partner near 父島: ' + lone.status);
+    await within(LIVE_MS, () => board.$(`tr[data-job="${lone.job_id}"].row-unassigned`), 'the board shows the unassigned job');
+    const first = await board.getAttribute('[data-testid=board] tbody tr:first-child', 'data-job');
+    assert(first === lone.job_id, 'unassigned is on top');
+    const row = await board.textContent(`tr[data-job="${lone.job_id}"]`);
+    assert(row.includes('半径内に対応できる協力会社がありません'), 'the reason in Japanese: ' + row);
+    await board.click(`tr[data-job="${lone.job_id}"] button:text("再手配")`);
+    await board.waitForTimeout(300);
+    assert(!(await board.$('.error-summary')), 'the re-dispatch was accepted (it stays unassigned: still nobody near)');
+    await screenshot(board, 'board');
   }],
   ['the same event through a second server', async () => {
     boardB = await newPage(browser, b.url);

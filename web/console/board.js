@@ -104,8 +104,14 @@ function BoardApp({ user }) {
     return () => clearInterval(t);
   }, [live]);
 
+  const [notice, setNotice] = useState('');
   const redispatch = async (job) => {
-    try { await post(`/v1/jobs/${encodeURIComponent(job.job_id)}/dispatch`, {}); loadOne(job.job_id); } catch (e) { setErrors(errorSummary(e, ja)); }
+    try {
+      const r = await post(`/v1/jobs/${encodeURIComponent(job.job_id)}/dispatch`, {});
+      setNotice(r.status === 'offered' ? `${areaName(r.location)}の案件を再手配しました（打診中）`
+        : `${areaName(r.location)}の案件を再手配しましたが、${ja.unassignedReasons[r.unassigned_reason] || '対応できる協力会社がありません'}`);
+      loadOne(job.job_id);
+    } catch (e) { setErrors(errorSummary(e, ja)); }
   };
 
   const all = [...jobs.values()];
@@ -126,6 +132,7 @@ function BoardApp({ user }) {
       <section class="jobs" aria-labelledby="board-title">
         <h1 id="board-title" class="visually-hidden">ボード</h1>
         <${ErrorSummary} items=${errors} title="ボードを更新できません" />
+        <p class="notice" role="status">${notice}</p>
         <ul class="counts" aria-label="本日の件数" data-testid="counts">
           ${calls !== null && html`<li>本日の受付<strong>${calls}</strong></li>`}
           <li>未手配<strong data-testid="count-unassigned">${count('unassigned')}</strong></li>

@@ -24,7 +24,8 @@ export const coverageReasons = {
 
 // Notes that do not refuse (the agent asks the caller).
 export const coverageNotes = {
-  mileage_unverified: { text: () => '走行距離を確認できません。お客様に現在の走行距離をお尋ねください', clause: '所定走行距離' },
+  mileage_unverified: { text: () => '走行距離を確認できません。お客様に現在の走行距離（メーター）をお尋ねください', clause: '所定走行距離' },
+  caller_identity_mismatch: { text: (x) => `お話の内容が契約者と一致しません（${x.name_matches === false ? '氏名' : ''}${x.name_matches === false && x.birth_date_matches === false ? '・' : ''}${x.birth_date_matches === false ? '生年月日' : ''}）。ご本人か確認してください`, clause: '第3条(1)' },
 };
 
 // Why a job is paid (第1条/第2条), from the estimate's paid_reasons.
@@ -150,7 +151,10 @@ export const refusalGrounds = {
   third_party_harm: ['第三者への損害（同意なし）', '第6条(11)'],
   consent_unconfirmable: ['お客様の同意を確認できない', '第6条(12)'],
   impracticable: ['その他実施困難', '第6条(13)'],
+  documents_refused: ['必要書類の提示・提出を拒まれた', '第3条(3)'],
+  waiver_refused: ['免責同意（作業同意）を得られない', '第3条(4)'],
   no_police_report: ['事故の警察届出・許可がない', '第3条(5)'],
+  instructions_not_followed: ['作業者の指示に従っていただけない', '第3条(6)'],
   customer_absent: ['お客様が立ち会えない（搬送を除く）', '第3条(7)'],
   no_dangerous_goods_licensee: ['危険物車両に有資格者が同乗していない', '第3条(8)'],
 };
