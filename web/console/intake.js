@@ -32,7 +32,7 @@ function Search({ onFound, onCleared, errors, setErrors }) {
   const [text, setText] = useState('');
   const [state, setState] = useState('idle');
   const seq = useRef(0);
-  const run = useCallback(async (value) => {
+  const run = useCallback(async (value, viaEnter = false) => {
     const n = normalizeInput(value);
     if (n.length < 3) { setState('idle'); onCleared(); return; }
     const mine = ++seq.current;
@@ -44,7 +44,7 @@ function Search({ onFound, onCleared, errors, setErrors }) {
       if (!r.contracts.length) { setState('none'); onCleared(); return; }
       setState('found');
       setErrors([]);
-      onFound(r.contracts, q);
+      onFound(r.contracts, q, viaEnter);
     } catch (e) {
       if (mine !== seq.current) return;
       setState('error');
@@ -53,7 +53,7 @@ function Search({ onFound, onCleared, errors, setErrors }) {
   }, [onFound, onCleared]);
   const later = useMemo(() => debounce(run, LOOKUP_DELAY_MS), [run]);
   return html`
-    <form class="search" role="search" onSubmit=${(e) => { e.preventDefault(); later.cancel(); run(text); }}>
+    <form class="search" role="search" onSubmit=${(e) => { e.preventDefault(); later.cancel(); run(text, true); }}>
       <label for="f-plate">ナンバー または 契約番号</label>
       <div class="search-row">
         <input id="f-plate" name="plate" autocomplete="off" autofocus spellcheck="false" value=${text}
@@ -177,7 +177,7 @@ function CallForm({ verdict, located, lat, lon, setLat, setLon, odometer, setOdo
             <input id="f-odometer_km" inputmode="numeric" autocomplete="off" value=${odometer} onInput=${(e) => setOdometer(e.target.value)} /></div>
         </div>
         <p class="hint">地図をクリックしても指定できます。「35.0, 135.8」の形で貼り付けもできます。</p>
-        <div class="reserved" aria-disabled="true">
+        <div class="reserved">
           <button type="button" disabled aria-describedby="link-hint">位置情報リンクを送信</button>
           <span id="link-hint" class="hint">お客様のスマートフォンから現在地を受け取る機能（次の版で対応）</span>
         </div>
@@ -205,7 +205,7 @@ function CallForm({ verdict, located, lat, lon, setLat, setLon, odometer, setOdo
       </div>
       <details class="refuse">
         <summary>お断りとして記録する（第6条・第3条）</summary>
-        <fieldset id="f-refusal_grounds" aria-invalid=${invalid('refusal_grounds')}>
+        <fieldset id="f-refusal_grounds">
           <legend>お断り理由</legend>
           <div class="grounds">${Object.entries(ja.refusalGrounds).map(([code, [text, clause]]) => html`
             <label class="check"><input type="checkbox" checked=${grounds.includes(code)} onChange=${() => toggle(code)} />
@@ -274,12 +274,14 @@ function IntakeApp({ user }) {
     check(contract, located ? { lat: la, lon: lo } : null, odometer);
   }, [contract && contract.id, located, la, lo, odometer]);
 
-  const onFound = useCallback((list, q) => {
+  const onFound = useCallback((list, q, viaEnter) => {
     setContracts(list);
     setSearchQ(q);
     setVerdict(null);
     setRecorded(null);
     setIncidents(null);
+    // Enter means "found it, next": the cursor goes to where the car is (keyboard-first flow).
+    if (viaEnter) setTimeout(() => { const f = document.getElementById('f-location-lat'); if (f && !f.value) f.focus(); }, 0);
     const no = list[0].contract_no;
     get('/v1/incidents' + query({ contract_no: no, limit: 20 }))
       .then((r) => setIncidents(r.incidents || []), () => setIncidents(null));
