@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { ApiError, errorSummary, fieldId, query } from '../../web/shared/api.js';
 import { idsOf } from '../../web/shared/events.js';
 import { yen, km, day, countdown, normalizeInput, areaName, distanceKm } from '../../web/shared/format.js';
-import { project, unproject, circlePoints } from '../../web/shared/map.js';
+import { project, unproject, circlePoints } from '../../web/shared/geo.js';
 import * as ja from '../../web/console/ja.js';
 
 test('details.field becomes a labelled line linking to its control', () => {

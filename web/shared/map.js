@@ -4,8 +4,11 @@
 // {south, west, north, east} (the board's area filter). Markers keep their size at every zoom;
 // the land path is built once and only its transform changes, so nothing flickers.
 import { html, useState, useEffect, useRef, useMemo } from './ui.js';
-import { feature } from 'topojson-client';
+import feature from 'topojson-client/feature';
 import { CAPITALS } from './format.js';
+import { project, unproject, circlePoints } from './geo.js';
+
+export { project, unproject, circlePoints };
 
 export const ATLAS_URL = '/vendor/world-atlas@2.0.2/countries-50m.json';
 // Natural Earth 1:10m, loaded once the view is closer than a region: coasts a driver recognises.
@@ -16,32 +19,7 @@ const JAPAN = '392';
 const REGION = { west: 122, east: 149, south: 24, north: 46 };
 const DRAW = { west: 115, east: 156, south: 18, north: 52 };
 const K = 10000;  // projected units × K = path units (keeps one decimal meaningful)
-const EARTH_RADIUS_KM = 6371.0088;
 const MIN_SPAN = 0.0005;  // the closest zoom: about 3 km across
-
-export function project(lat, lon) {
-  const phi = Math.max(-85, Math.min(85, lat)) * Math.PI / 180;
-  return [lon * Math.PI / 180, -Math.log(Math.tan(Math.PI / 4 + phi / 2))];
-}
-
-export function unproject(x, y) {
-  return { lat: (2 * Math.atan(Math.exp(-y)) - Math.PI / 2) * 180 / Math.PI, lon: x * 180 / Math.PI };
-}
-
-// Points of the circle `radiusKm` around a centre on the sphere (for drawing only: the distance
-// that decides anything is the server's WGS84 geodesic).
-export function circlePoints(center, radiusKm, steps = 96) {
-  const d = radiusKm / EARTH_RADIUS_KM;
-  const lat1 = center.lat * Math.PI / 180, lon1 = center.lon * Math.PI / 180;
-  const out = [];
-  for (let i = 0; i <= steps; i++) {
-    const b = (2 * Math.PI * i) / steps;
-    const lat2 = Math.asin(Math.sin(lat1) * Math.cos(d) + Math.cos(lat1) * Math.sin(d) * Math.cos(b));
-    const lon2 = lon1 + Math.atan2(Math.sin(b) * Math.sin(d) * Math.cos(lat1), Math.cos(d) - Math.sin(lat1) * Math.sin(lat2));
-    out.push({ lat: lat2 * 180 / Math.PI, lon: lon2 * 180 / Math.PI });
-  }
-  return out;
-}
 
 const atlases = new Map();
 function loadAtlas(url) {
