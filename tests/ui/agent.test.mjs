@@ -100,6 +100,7 @@ const ok = await run('ui agent', [
     assert((await page.textContent('[data-testid=eta]')).includes('25分'), 'the ETA is shown');
     assert(page.record.navigations === navBefore[0] && board.record.navigations === navBefore[1], 'no page reloaded');
     violations.push(...await axe(board, 'board'));
+    await page.$eval('#timeline-title', (e) => e.scrollIntoView({ block: 'start' }));
     await screenshot(page, 'intake-timeline');
   }],
   ['an unassigned job is red on top of the board, with its reason and 再手配', async () => {
@@ -135,6 +136,7 @@ const ok = await run('ui agent', [
     await page.waitForSelector('table.charges');
     const events = await page.textContent('.events');
     for (const w of ['手配', '打診', '承諾', '出動', '現着', '搬送中', '入庫', '完了']) assert(events.includes(w), `the timeline has ${w}: ${events}`);
+    await page.$eval('#timeline-title', (e) => e.scrollIntoView({ block: 'start' }));
     await screenshot(page, 'intake-completed');
   }],
   ['no request left the server\'s origin; no script errors; axe clean', async () => {

@@ -98,11 +98,13 @@ function BoardApp({ user }) {
     onResync: loadAll,
     onState: setLive,
   }), []);
+  // Without the stream (it reconnects), poll; one timer however often the state flips.
+  const offline = live !== 'open';
   useEffect(() => {
-    if (live === 'open') return undefined;
+    if (!offline) return undefined;
     const t = setInterval(loadAll, POLL_WHEN_OFFLINE_MS);
     return () => clearInterval(t);
-  }, [live]);
+  }, [offline]);
 
   const [notice, setNotice] = useState('');
   const redispatch = async (job) => {

@@ -129,7 +129,7 @@ export function JobStatus({ job, names, onRedispatch, onChanged }) {
 function Charges({ charges }) {
   return html`<table class="charges"><caption>料金</caption>
     <thead><tr><th scope="col">項目</th><th scope="col">数量</th><th scope="col">金額</th><th scope="col">負担</th></tr></thead>
-    <tbody>${(charges.lines || []).map((l) => html`<tr><td>${l.code}</td><td>${l.quantity}</td><td>${yen(l.amount_yen)}</td><td>${l.payer === 'customer' ? 'お客様' : '保証'}</td></tr>`)}</tbody>
+    <tbody>${(charges.lines || []).map((l) => html`<tr><td>${ja.services[l.code] || ja.chargeLines[l.code] || l.code}${l.clause ? html` <small class="clause">${l.clause}</small>` : ''}</td><td>${l.quantity}</td><td>${yen(l.amount_yen)}</td><td>${l.payer === 'customer' ? 'お客様' : '保証'}</td></tr>`)}</tbody>
     <tfoot><tr><th scope="row" colspan="2">保証負担 / お客様負担</th><td colspan="2">${yen(charges.covered_yen)} / <strong>${yen(charges.customer_yen)}</strong></td></tr></tfoot>
   </table>`;
 }
@@ -153,11 +153,12 @@ export function Timeline({ incidentId, eventTick, live }) {
     const { incident_id, job_id } = eventTick.ids;
     if (eventTick.resync || incident_id === incidentId || (job_id && jobIds.includes(job_id)) || (!incident_id && !job_id)) load();
   }, [eventTick.n]);
+  const offline = live !== 'open';
   useEffect(() => {
-    if (live === 'open') return undefined;
+    if (!offline) return undefined;
     const t = setInterval(load, POLL_WHEN_OFFLINE_MS);
     return () => clearInterval(t);
-  }, [live, load]);
+  }, [offline, load]);
   const jobs = incident ? incident.jobs || [] : [];
   const events = incident ? incident.events || [] : [];
   const names = usePartnerNames([...jobs.map((j) => j.partner_id), ...events.map((e) => e.data && e.data.partner_id)]);

@@ -93,6 +93,17 @@ export const eventText = {
   claim_created: () => '遠方トラブルサポート申請',
 };
 
+// Lines of the charges (the services above, and these).
+export const chargeLines = {
+  tow_km: '搬送距離（無料範囲内）', tow_km_beyond_free: '搬送距離（無料範囲超過・1 km毎）', storage: '一時保管（24時間超・1日毎）',
+  fuel: '燃料代', cancellation: 'キャンセル料（出動後）', special_key: '特殊キー作業', battery_charge: 'バッテリー充電',
+  tire_chains: 'チェーン脱着', seasonal_tire_change: '夏冬タイヤ交換', parts: '部品・消耗品', window_repair: '窓ガラス',
+  electrical_repair: '電装品', dolly: 'ドーリー', overturned: '横転・転落', crane: 'クレーン作業', collision_extraction: '事故車両の引き出し',
+  multistorey_car_park: '立体駐車場からの移動', lowered_vehicle: '車高の低い車両', move_after_unloading: '降ろした後の移動',
+  secondary_transport: '二次搬送', extra_staff: '増員', extra_truck: '増車', road_cleaning: '路面清掃', oil_absorbent: 'オイル処理剤',
+  waiting_time: '待機時間', flares: '発炎筒', ferry_fare: 'フェリー代', toll_road: '有料道路代',
+};
+
 export const benefits = {
   taxi: 'タクシー', rental_car: 'レンタカー', public_transport: '代替公共交通機関', hotel: '宿泊費用', post_repair_transport: '修理後搬送',
 };

@@ -14,6 +14,7 @@ export const ATLAS_URL = '/vendor/world-atlas@2.0.2/countries-50m.json';
 // Natural Earth 1:10m, loaded once the view is closer than a region: coasts a driver recognises.
 export const ATLAS_FINE_URL = '/vendor/world-atlas@2.0.2/countries-10m.json';
 const FINE_BELOW_DEG = 6;
+const PLACES_BELOW_DEG = 14;  // place names once the view is closer than the whole country
 const JAPAN = '392';
 // What is drawn and where the view starts: the Japanese archipelago and its neighbours' coasts.
 const REGION = { west: 122, east: 149, south: 24, north: 46 };
@@ -192,7 +193,7 @@ export function JapanMap({ markers = [], circles = [], fit = null, fitKey = '', 
         ${land && html`<g transform=${landTransform}><path class="land-other" d=${land.others} /><path class="land" d=${land.japan} /></g>`}
         ${circlePaths.map((c) => html`<path key=${c.key || 'c'} class=${'circle ' + (c.cls || '')}
             d=${c.pts.map((p, i) => { const [x, y] = toScreen(p.lat, p.lon); return (i ? 'L' : 'M') + x.toFixed(1) + ' ' + y.toFixed(1); }).join('') + 'Z'} />`)}
-        ${CAPITALS.map(([name, lat, lon]) => {
+        ${(size.w / v.k) * 180 / Math.PI < PLACES_BELOW_DEG && CAPITALS.map(([name, lat, lon]) => {
           const [x, y] = toScreen(lat, lon);
           if (x < 0 || y < 0 || x > size.w || y > size.h) return null;
           return html`<g key=${name} class="place" transform=${`translate(${x.toFixed(1)} ${y.toFixed(1)})`}><circle r="2.5" /><text x="5" y="-4">${name.replace(/[都府県]$/, '')}</text></g>`;
