@@ -81,6 +81,8 @@ const ok = await run('ui office', [
   }],
   ['a partner statement is viewed and downloaded as CSV', async () => {
     await page.click('#tab-statements');
+    const partner = await must(s.url, 'GET', `/v1/partners/${partnerId}`);
+    await page.fill('#f-pfilter', partner.name);
     await page.waitForSelector(`#f-partner option[value="${partnerId}"]`, { state: 'attached' });
     await page.selectOption('#f-partner', partnerId);
     await page.click('button:text("表示")');

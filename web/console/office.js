@@ -98,7 +98,7 @@ function Claims() {
       ${message && html`<p class="recorded" role="status">${message}</p>`}
       <table data-testid="claims"><thead><tr><th scope="col">受付日</th><th scope="col">給付</th><th scope="col" class="num">申請額</th><th scope="col">判定</th><th scope="col">お支払い期限</th><th scope="col"><span class="visually-hidden">操作</span></th></tr></thead>
         <tbody>${(claims || []).map((c) => html`<tr key=${c.claim_id}><td>${day(c.received_on)}</td><td>${ja.benefits[c.benefit] || c.benefit}</td>
-          <td class="num">${yen((c.receipts || []).reduce((s, r) => s + (r.amount_yen || 0), 0))}</td><td>${ja.decisions[c.decision] || c.decision}</td><td>${day(c.pay_by)}</td>
+          <td class="num">${(c.receipts || []).length ? yen(c.receipts.reduce((s, r) => s + (r.amount_yen || 0), 0)) : '領収書なし'}</td><td>${ja.decisions[c.decision] || c.decision}</td><td>${day(c.pay_by)}</td>
           <td><button type="button" onClick=${() => openClaim(c.claim_id)} aria-label=${'申請 ' + c.claim_id.slice(0, 8) + ' を開く'}>開く</button></td></tr>`)}
           ${claims && !claims.length && html`<tr><td colspan="6">審査待ちの申請はありません</td></tr>`}</tbody></table>
     </section>
@@ -175,7 +175,8 @@ function Statements() {
     try { setSt(await get(path())); setErrors([]); } catch (err) { setErrors(errorSummary(err, ja, ja.fieldLabels)); }
   };
   const csv = async () => { try { await download(path(), `statement-${month}.csv`, 'text/csv'); } catch (err) { setErrors(errorSummary(err, ja)); } };
-  const shown = partners.filter((p) => !filter || p.name.includes(filter)).slice(0, 300);
+  const matching = partners.filter((p) => !filter || p.name.includes(filter));
+  const shown = matching.slice(0, 300);
   return html`<section aria-labelledby="st-title">
     <h2 id="st-title">協力会社の月次明細</h2>
     <${ErrorSummary} items=${errors} />
@@ -183,7 +184,8 @@ function Statements() {
       <div class="field"><label for="f-pfilter">名前で絞り込み</label><input id="f-pfilter" value=${filter} onInput=${(e) => setFilter(e.target.value)} /></div>
       <div class="field grow"><label for="f-partner">協力会社</label>
         <select id="f-partner" value=${partner} onChange=${(e) => setPartner(e.target.value)}><option value="">選んでください</option>
-          ${shown.map((p) => html`<option value=${p.id}>${p.name}</option>`)}</select></div>
+          ${shown.map((p) => html`<option value=${p.id}>${p.name}</option>`)}</select>
+        ${matching.length > shown.length && html`<p class="hint">${matching.length}社のうち${shown.length}社を表示しています。名前で絞り込んでください</p>`}</div>
       <div class="field"><label for="f-month">対象月</label><input id="f-month" type="month" value=${month} onChange=${(e) => setMonth(e.target.value)} /></div>
       <div class="field"><button type="submit" class="primary">表示</button> <button type="button" onClick=${csv} disabled=${!partner}>CSVをダウンロード</button></div>
     </form>
