@@ -188,6 +188,7 @@ export function DispatchPanel({ recorded, eventTick, live, destination, setDesti
   const [s, setS] = useState({ service: ja.serviceForProblem[recorded.problem] || 'light_work', dest: 'custom', keyLost: false, trunk: false, wheels: 1, dropM: 0.5 });
   const [est, setEst] = useState(null);
   const [errors, setErrors] = useState([]);
+  const [estErrors, setEstErrors] = useState([]);
   const [job, setJob] = useState(null);
   const [busy, setBusy] = useState(false);
   const [shops, setShops] = useState([]);
@@ -200,8 +201,9 @@ export function DispatchPanel({ recorded, eventTick, live, destination, setDesti
     const lat = Number(next.lat), lon = Number(next.lon);
     setDestination(next.lat !== '' && next.lon !== '' && Number.isFinite(lat) && Number.isFinite(lon) ? { lat, lon, name: next.name || '搬送先' } : null);
   };
+  // A click on the map fills the fields in; typing never rewrites what is being typed ("35." stays).
   useEffect(() => {
-    if (destination && (String(destination.lat) !== dest.lat || String(destination.lon) !== dest.lon)) {
+    if (destination && destination.from === 'map') {
       setDestText({ name: dest.name || destination.name || '', lat: String(destination.lat), lon: String(destination.lon) });
     }
   }, [destination]);
@@ -217,12 +219,12 @@ export function DispatchPanel({ recorded, eventTick, live, destination, setDesti
     try {
       const r = await post(`/v1/incidents/${encodeURIComponent(id)}/jobs/estimate`, requestBody(st));
       setEst(r);
-      setErrors([]);
+      setEstErrors([]);
       if (r.nearest_shops) setShops(r.nearest_shops);
     } catch (e) {
       setEst(null);
       const needsDest = e instanceof ApiError && e.field && e.field.startsWith('destination');
-      setErrors(needsDest ? [{ field: 'destination', text: '搬送先を選ぶか、地図をクリックして指定してください', href: '#f-destination' }] : errorSummary(e, ja, ja.fieldLabels));
+      setEstErrors(needsDest ? [{ field: 'destination', text: '搬送先を選ぶか、地図をクリックして指定してください', href: '#f-destination' }] : errorSummary(e, ja, ja.fieldLabels));
     }
   }, ESTIMATE_DELAY_MS), [id]);
   useEffect(() => { if (!job && recorded.status !== 'refused') estimate(state); }, [JSON.stringify(state), job]);
@@ -269,6 +271,7 @@ export function DispatchPanel({ recorded, eventTick, live, destination, setDesti
       <p class="recorded" role="status">受付を記録しました　受付番号 ${recorded.incident_id.slice(0, 8)}${recorded.status === 'not_covered' ? '（対象外・有料手配のみ）' : ''}</p>
       <h2 id="dispatch-title">手配</h2>
       <${ErrorSummary} items=${errors} />
+      <${ErrorSummary} items=${estErrors} autoFocus=${false} title="見積りの前に" />
       ${!job && html`<form onSubmit=${dispatchNow} novalidate>
         <div class="row">
           <div class="field grow"><label for="f-service">作業</label>
@@ -293,7 +296,7 @@ export function DispatchPanel({ recorded, eventTick, live, destination, setDesti
               <input id="f-destination-lon" inputmode="decimal" autocomplete="off" value=${dest.lon} onInput=${(e) => setDest({ lon: e.target.value })} /></div>
           </div>
           <p class="hint"><label class="check"><input type="checkbox" checked=${mapPick === 'destination'} onChange=${(e) => setMapPick(e.target.checked ? 'destination' : 'breakdown')} /> 地図のクリックで搬送先を指定する</label></p>`}
-          <${FieldError} items=${errors} field="destination" />
+          <${FieldError} items=${errors.concat(estErrors)} field="destination" />
         </fieldset>`}
         <${Estimate} est=${est} names=${names} />
         <div class="actions"><button type="submit" class="primary" disabled=${busy || !est}>手配する</button></div>

@@ -28,7 +28,7 @@ function parseCoord(s) {
   return Number.isFinite(v) ? v : NaN;
 }
 
-function Search({ onFound, onCleared, errors, setErrors }) {
+function Search({ onFound, onCleared, errors, setErrors, setLiveErrors }) {
   const [text, setText] = useState('');
   const [state, setState] = useState('idle');
   const seq = useRef(0);
@@ -44,11 +44,12 @@ function Search({ onFound, onCleared, errors, setErrors }) {
       if (!r.contracts.length) { setState('none'); onCleared(); return; }
       setState('found');
       setErrors([]);
+      setLiveErrors([]);
       onFound(r.contracts, q, viaEnter);
     } catch (e) {
       if (mine !== seq.current) return;
       setState('error');
-      setErrors(errorSummary(e, ja, ja.fieldLabels));
+      (viaEnter ? setErrors : setLiveErrors)(errorSummary(e, ja, ja.fieldLabels));
     }
   }, [onFound, onCleared]);
   const later = useMemo(() => debounce(run, LOOKUP_DELAY_MS), [run]);
@@ -159,7 +160,8 @@ function CallForm({ verdict, located, lat, lon, setLat, setLon, odometer, setOdo
   const toggle = (code) => setGrounds((g) => (g.includes(code) ? g.filter((x) => x !== code) : [...g, code]));
   const invalid = (f) => (errors.some((i) => i.field === f) ? 'true' : undefined);
   return html`
-    <form class="call" onSubmit=${(e) => { e.preventDefault(); submit(false); }} aria-labelledby="call-title" novalidate>
+    <form class="call" onSubmit=${(e) => { e.preventDefault(); submit(false); }} aria-labelledby="call-title" novalidate
+          onKeyDown=${(e) => { if (e.key === 'Enter' && e.target.tagName === 'SELECT') { e.preventDefault(); submit(false); } }}>
       <h2 id="call-title" class="visually-hidden">受付内容</h2>
       <fieldset class="location">
         <legend>現在地（故障場所）</legend>
@@ -226,6 +228,7 @@ function IntakeApp({ user }) {
   const [lon, setLon] = useState('');
   const [odometer, setOdometer] = useState('');
   const [errors, setErrors] = useState([]);
+  const [liveErrors, setLiveErrors] = useState([]);
   const [incidents, setIncidents] = useState(null);
   const [recorded, setRecorded] = useState(null);  // {incident_id, status, problem}
   const [mapPick, setMapPick] = useState('breakdown');
@@ -260,11 +263,12 @@ function IntakeApp({ user }) {
       if (mine !== seq.current) return;
       setVerdict(v);
       setPending(false);
+      setLiveErrors([]);
       window.__verdictMs = performance.now() - started;
     } catch (e) {
       if (mine !== seq.current) return;
       setPending(false);
-      setErrors(errorSummary(e, ja, ja.fieldLabels));
+      setLiveErrors(errorSummary(e, ja, ja.fieldLabels));
     }
   }, CHECK_DELAY_MS), []);
 
@@ -289,7 +293,7 @@ function IntakeApp({ user }) {
   const onCleared = useCallback(() => { setContracts(null); setVerdict(null); }, []);
 
   const onPick = (p) => {
-    if (recorded && mapPick === 'destination') { setDestination({ lat: p.lat, lon: p.lon, name: '地図で指定した地点' }); return; }
+    if (recorded && mapPick === 'destination') { setDestination({ lat: p.lat, lon: p.lon, name: '地図で指定した地点', from: 'map' }); return; }
     if (recorded) return;
     setLat(String(p.lat));
     setLon(String(p.lon));
@@ -315,7 +319,8 @@ function IntakeApp({ user }) {
       <div class="left">
         <h1 class="visually-hidden">受付</h1>
         <${ErrorSummary} items=${errors} />
-        <${Search} onFound=${onFound} onCleared=${onCleared} errors=${errors} setErrors=${setErrors} />
+        <${ErrorSummary} items=${liveErrors} autoFocus=${false} title="確認してください" />
+        <${Search} onFound=${onFound} onCleared=${onCleared} errors=${errors.concat(liveErrors)} setErrors=${setErrors} setLiveErrors=${setLiveErrors} />
         <${Verdict} verdict=${contract ? verdict : null} located=${located} pending=${pending} />
         ${contract && html`<${ContractCard} contract=${contract} count=${contracts.length} incidents=${incidents} />`}
         ${contract && !recorded && html`<${CallForm} key=${contract.id} verdict=${verdict} located=${located} lat=${lat} lon=${lon}

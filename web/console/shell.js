@@ -59,9 +59,11 @@ export function Header({ user, active, live }) {
 
 // GOV.UK-style: a box at the top listing each problem, each a link to its field; focused when it
 // appears so that a screen reader and the keyboard land on it.
-export function ErrorSummary({ items, title = '入力内容を確認してください' }) {
+// `autoFocus` false for problems found while the person types (a lookup, a live check): those must
+// never take the cursor away from the field being typed in.
+export function ErrorSummary({ items, title = '入力内容を確認してください', autoFocus = true }) {
   const ref = useRef(null);
-  useEffect(() => { if (items && items.length && ref.current) ref.current.focus(); }, [items]);
+  useEffect(() => { if (autoFocus && items && items.length && ref.current) ref.current.focus(); }, [items]);
   if (!items || !items.length) return null;
   return html`
     <div class="error-summary" role="alert" tabindex="-1" ref=${ref} aria-labelledby="error-summary-title">
