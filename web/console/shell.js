@@ -78,9 +78,10 @@ export function FieldError({ items, field }) {
   return hit ? html`<p class="field-error" id=${'err-' + field}>${hit.text}</p>` : null;
 }
 
-// A reason line: the sentence, then the clause in small type.
+// A reason line: the sentence, then the clause in small type (the server's citation when it sends
+// one: it is the authority; the dictionary's otherwise).
 export function ReasonLine({ entry, details, serverClause, fallback }) {
   const text = entry ? (typeof entry.text === 'function' ? entry.text(details || {}) : entry.text) : fallback;
   const clause = serverClause || (entry && entry.clause);
-  return html`<li><span class="reason-text">${text}</span>${clause && html` <small class="clause">— ${entry && entry.clause && serverClause && entry.clause !== serverClause ? entry.clause + '・' : ''}${clause}</small>`}</li>`;
+  return html`<li><span class="reason-text">${text}</span>${clause && html` <small class="clause">— ${clause}</small>`}</li>`;
 }
