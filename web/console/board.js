@@ -47,7 +47,8 @@ function JobRow({ job, names, onRedispatch }) {
     <td>${ja.services[job.service] || job.service}${job.free ? '' : html` <small class="warn">有料</small>`}</td>
     <td>${p ? p.name : job.partner_id ? '…' : '—'}</td>
     <td>${job.eta_minutes && ['accepted', 'en_route'].includes(job.status) ? `${job.eta_minutes}分` : '—'}</td>
-    <td>${job.status === 'unassigned' && html`<button type="button" class="danger" onClick=${() => onRedispatch(job)}>再手配</button>`}</td>
+    <td class="actions-cell">${job.status === 'unassigned' && html`<button type="button" class="danger" onClick=${() => onRedispatch(job)}>再手配</button>`}
+      <a href=${'./?incident=' + encodeURIComponent(job.incident_id)} aria-label=${'経過を開く（' + areaName(job.location) + '）'}>経過</a></td>
   </tr>`;
 }
 

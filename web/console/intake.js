@@ -7,7 +7,7 @@ import { subscribe } from '../shared/events.js';
 import { JapanMap, circlePoints } from '../shared/map.js';
 import { day, km, normalizeInput, shortTime } from '../shared/format.js';
 import { startPage, Header, ErrorSummary, FieldError, ReasonLine } from './shell.js';
-import { DispatchPanel } from './dispatch.js';
+import { DispatchPanel, Timeline } from './dispatch.js';
 import * as ja from './ja.js';
 
 const LOOKUP_DELAY_MS = 250;
@@ -237,6 +237,8 @@ function IntakeApp({ user }) {
   const [live, setLive] = useState('connecting');
   const [eventTick, setEventTick] = useState({ n: 0, ids: {} });
   const seq = useRef(0);
+  // "?incident=<id>" (from the board): that incident's live timeline, above a fresh intake.
+  const opened = new URLSearchParams(location.search).get('incident');
 
   const la = parseCoord(lat), lo = parseCoord(lon);
   const located = Number.isFinite(la) && Number.isFinite(lo) && Math.abs(la) <= 90 && Math.abs(lo) <= 180;
@@ -318,6 +320,7 @@ function IntakeApp({ user }) {
     <main id="main" class="intake">
       <div class="left">
         <h1 class="visually-hidden">受付</h1>
+        ${opened && html`<${Timeline} incidentId=${opened} eventTick=${eventTick} live=${live} />`}
         <${ErrorSummary} items=${errors} />
         <${ErrorSummary} items=${liveErrors} autoFocus=${false} title="確認してください" />
         <${Search} onFound=${onFound} onCleared=${onCleared} errors=${errors.concat(liveErrors)} setErrors=${setErrors} setLiveErrors=${setLiveErrors} />
