@@ -134,10 +134,16 @@ function Charges({ charges }) {
   </table>`;
 }
 
-function actorText(actor) {
+// Who did it, from the event's actor ("agent:<token id>", "user:<login>", "partner:<id>", "system"):
+// the role in Japanese, and a person's login when the actor names one.
+export function actorText(actor, names = {}) {
   if (!actor) return '';
-  const [role] = String(actor).split(':');
-  return { agent: '受付', admin: '管理者', partner: '協力会社', system: 'システム', customer: 'お客様', staff: '受付', reviewer: '審査' }[role] || role;
+  const [role, who = ''] = String(actor).split(':');
+  const label = { agent: '受付', admin: '管理者', partner: '協力会社', system: 'システム', customer: 'お客様', staff: '受付',
+    user: '受付', reviewer: '審査', dispatcher: 'システム', sweeper: 'システム' }[role] || role;
+  if (role === 'partner' && names[who]) return names[who].name;
+  const person = who && !/^[0-9a-f-]{16,}$/i.test(who) && !who.startsWith('bootstrap') ? who : '';
+  return person ? `${label} ${person}` : label;
 }
 
 export function Timeline({ incidentId, eventTick, live }) {
@@ -178,7 +184,7 @@ export function Timeline({ incidentId, eventTick, live }) {
           const f = ja.eventText[e.type];
           const name = data.partner_id && names[data.partner_id] ? names[data.partner_id].name : null;
           return html`<li key=${e.id || e.at + e.type} class=${'ev ev-' + e.type}><time datetime=${e.at}>${time(e.at)}</time>
-            <span class="who">${actorText(e.actor)}</span><span class="what">${f ? f(data, name) : e.type}</span></li>`;
+            <span class="who">${actorText(e.actor, names)}</span><span class="what">${f ? f(data, name) : e.type}</span></li>`;
         })}
       </ol>
     </section>`;
