@@ -17,7 +17,9 @@ const ok = await run('ui agent', [
     [a, b] = await Promise.all([startServer(db.url), startServer(db.url)]);
     agent = await createUser(a.url, 'agent1', 'agent');
     const list = await demoContracts(a.url);
-    covered = list.find((c) => c.verdict.eligible && c.vehicle.plate.split(' ').length === 4);
+    // A covered car at home near Tokyo (many partners; the breakdown 10 km north-west is on land).
+    const tokyo = (c) => Math.hypot(c.home.lat - 35.69, c.home.lon - 139.69);
+    covered = list.filter((c) => c.verdict.eligible && c.vehicle.plate.split(' ').length === 4).sort((x, y) => tokyo(x) - tokyo(y))[0];
     notCovered = list.find((c) => !c.verdict.eligible && ['in_deductible_period', 'coverage_expired'].includes(c.verdict.reasons[0].code));
     assert(covered && notCovered, 'the demo data has a covered and a not-covered contract');
     browser = await launchBrowser();
@@ -50,8 +52,8 @@ const ok = await run('ui agent', [
     await page.keyboard.press('Enter');
     await page.waitForSelector(`[data-testid=contract-no]:text("${covered.contract_no}")`);
     await page.waitForSelector('.verdict-ok');
-    await page.fill('#f-location-lat', String((covered.home.lat + 0.15).toFixed(5)));
-    await page.fill('#f-location-lon', String((covered.home.lon + 0.1).toFixed(5)));
+    await page.fill('#f-location-lat', String((covered.home.lat + 0.07).toFixed(5)));
+    await page.fill('#f-location-lon', String((covered.home.lon - 0.06).toFixed(5)));
     await page.waitForFunction(() => /\d+\.\d km/.test(document.querySelector('[data-testid=distance]').textContent));
     const remote = await page.textContent('[data-testid=remote]');
     assert(remote.includes('対象外'), 'a breakdown near home is not remote: ' + remote);
@@ -69,13 +71,14 @@ const ok = await run('ui agent', [
   }],
   ['the estimate, then a tow dispatched: the timeline shows the offer and its countdown', async () => {
     await page.fill('#f-destination-name', '指定工場（テスト）');
-    await page.fill('#f-destination-lat', String((covered.home.lat + 0.05).toFixed(5)));
-    await page.fill('#f-destination-lon', String((covered.home.lon + 0.05).toFixed(5)));
+    await page.fill('#f-destination-lat', String((covered.home.lat + 0.02).toFixed(5)));
+    await page.fill('#f-destination-lon', String((covered.home.lon + 0.01).toFixed(5)));
     await page.waitForSelector('[data-testid=estimate] .fee');
     const est = await page.textContent('[data-testid=estimate]');
     assert(est.includes('無料') && est.includes('見込み搬送距離') && est.includes('お客様ご負担見込み'), est);
     await page.waitForFunction(() => document.querySelectorAll('.candidates tbody tr').length >= 1 && !document.querySelector('.candidates tbody').textContent.includes('…'));
     violations.push(...await axe(page, 'intake, estimate'));
+    await page.$eval('[data-testid=estimate]', (e) => e.scrollIntoView({ block: 'center' }));
     await screenshot(page, 'intake-estimate');
     await page.click('button:text("手配する")');
     await page.waitForSelector('[data-testid=job-status] .badge-offered');
