@@ -5,6 +5,7 @@
 #include <openssl/rand.h>
 
 #include <array>
+#include <cctype>
 #include <stdexcept>
 
 namespace roadside::api {
@@ -19,33 +20,38 @@ std::string_view to_string(Role r) {
             return "partner";
         case Role::customer:
             return "customer";
+        case Role::reviewer:
+            return "reviewer";
     }
     return "unknown";
 }
 
 std::optional<Role> parse_role(std::string_view s) {
-    for (Role r : {Role::admin, Role::agent, Role::partner, Role::customer}) {
+    for (Role r : {Role::admin, Role::agent, Role::partner, Role::customer, Role::reviewer}) {
         if (to_string(r) == s) return r;
     }
     return std::nullopt;
 }
 
 std::string Principal::actor() const {
+    if (user) return "user:" + user->login;
     return std::string(to_string(role)) + ":" + token_id;
 }
 
-std::string generate_token() {
-    std::array<unsigned char, 32> bytes{};
-    if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
-        throw std::runtime_error("the system random number generator failed");
-    }
+std::string Principal::key() const {
+    if (user) return "user:" + user->user_id;
+    return token_id;
+}
+
+namespace {
+std::string base64url(std::string_view bytes) {
     static constexpr char kAlphabet[] =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    std::string out = "rs_";
+    std::string out;
     unsigned bits = 0;
     int nbits = 0;
-    for (const unsigned char b : bytes) {
-        bits = (bits << 8) | b;
+    for (const char c : bytes) {
+        bits = (bits << 8) | static_cast<unsigned char>(c);
         nbits += 8;
         while (nbits >= 6) {
             out.push_back(kAlphabet[(bits >> (nbits - 6)) & 0x3F]);
@@ -54,6 +60,52 @@ std::string generate_token() {
     }
     if (nbits > 0) out.push_back(kAlphabet[(bits << (6 - nbits)) & 0x3F]);
     return out;
+}
+}  // namespace
+
+std::string generate_token() {
+    std::array<unsigned char, 32> bytes{};
+    if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
+        throw std::runtime_error("the system random number generator failed");
+    }
+    return "rs_" +
+           base64url(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+}
+
+std::string csrf_token_for(std::string_view session_secret) {
+    std::string input = "roadside csrf\n";
+    input.append(session_secret);
+    return base64url(sha256_raw(input));
+}
+
+bool same_origin(std::string_view origin, std::string_view host, bool behind_tls) {
+    if (host.empty()) return false;
+    const std::string expected =
+        std::string(behind_tls ? "https://" : "http://") + std::string(host);
+    if (origin.size() != expected.size()) return false;
+    for (std::size_t i = 0; i < origin.size(); ++i) {
+        if (std::tolower(static_cast<unsigned char>(origin[i])) !=
+            std::tolower(static_cast<unsigned char>(expected[i]))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+std::string cookie_value(std::string_view header, std::string_view name) {
+    while (!header.empty()) {
+        const auto semi = header.find(';');
+        std::string_view pair = header.substr(0, semi);
+        while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+        while (!pair.empty() && pair.back() == ' ') pair.remove_suffix(1);
+        const auto eq = pair.find('=');
+        if (eq != std::string_view::npos && pair.substr(0, eq) == name) {
+            return std::string(pair.substr(eq + 1));
+        }
+        if (semi == std::string_view::npos) break;
+        header.remove_prefix(semi + 1);
+    }
+    return "";
 }
 
 std::string sha256_raw(std::string_view data) {
@@ -88,6 +140,7 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
 
 std::optional<Principal> TokenCache::find(const std::string& hash) {
     std::lock_guard lock(mutex_);
+    if (!trusted_ || (healthy_ && !healthy_())) return std::nullopt;
     const auto it = entries_.find(hash);
     if (it == entries_.end()) return std::nullopt;
     if (it->second.expires < std::chrono::steady_clock::now()) {
@@ -100,12 +153,31 @@ std::optional<Principal> TokenCache::find(const std::string& hash) {
 void TokenCache::put(const std::string& hash, const Principal& p) {
     if (max_entries_ == 0) return;
     std::lock_guard lock(mutex_);
+    if (!trusted_) return;
     const auto now = std::chrono::steady_clock::now();
     if (entries_.size() >= max_entries_) {
         std::erase_if(entries_, [&](const auto& e) { return e.second.expires < now; });
         if (entries_.size() >= max_entries_) entries_.clear();  // bounded, whatever happens
     }
-    entries_[hash] = Entry{p, now + ttl_};
+    // Kept no longer than the TTL, nor past the token's own end.
+    auto expires = now + ttl_;
+    if (p.token_expires_at) {
+        const auto left = *p.token_expires_at - std::chrono::time_point_cast<std::chrono::seconds>(
+                                                    std::chrono::system_clock::now());
+        expires = std::min(expires, now + left);
+    }
+    entries_[hash] = Entry{p, expires};
+}
+
+void TokenCache::set_trusted(bool trusted) {
+    std::lock_guard lock(mutex_);
+    trusted_ = trusted;
+    entries_.clear();  // whatever was missed meanwhile is forgotten
+}
+
+void TokenCache::forget_token(std::string_view token_id) {
+    std::lock_guard lock(mutex_);
+    std::erase_if(entries_, [&](const auto& e) { return e.second.principal.token_id == token_id; });
 }
 
 }  // namespace roadside::api

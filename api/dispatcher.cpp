@@ -228,7 +228,7 @@ awaitable<void> Dispatcher::run_sweeper(store::Pool& pool) {
     boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
     while (!stopping_) {
         try {
-            co_await sweep_once(pool);
+            if (co_await sweep_once(pool) > 0 && events_written_) events_written_();
         } catch (const std::exception& e) {
             // The database may be down; the deadlines are stored, so the next tick catches up.
             ++metrics_.sweep_failures;

@@ -15,6 +15,7 @@
 #include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -72,6 +73,8 @@ class Dispatcher {
     // Sweeps every offer_sweep_interval_ms until stop() is called.
     boost::asio::awaitable<void> run_sweeper(store::Pool& pool);
     void stop() { stopping_ = true; }
+    // Called after a sweep that wrote events (lapses handled), so that they are streamed at once.
+    void on_events_written(std::function<void()> f) { events_written_ = std::move(f); }
 
   private:
     const config::ServerSettings& settings_;
@@ -84,6 +87,7 @@ class Dispatcher {
     std::chrono::steady_clock::time_point next_full_refresh_{};
     std::atomic<bool> refreshing_{false};
     std::atomic<bool> stopping_{false};
+    std::function<void()> events_written_;
 };
 
 }  // namespace roadside::api

@@ -140,11 +140,13 @@ json verdict_json(const store::ContractRow& row, const config::Product& product,
 json event_json(const store::EventRow& e) {
     json data = json::parse(e.data_json, nullptr, false);
     if (data.is_discarded()) data = json::object();
-    return {{"id", e.id},
-            {"at", core::format_japan_time(e.at)},
-            {"actor", e.actor},
-            {"type", e.type},
-            {"data", data}};
+    json out = {{"id", e.id},
+                {"at", core::format_japan_time(e.at)},
+                {"actor", e.actor},
+                {"type", e.type},
+                {"data", data}};
+    if (e.incident_id) out["incident_id"] = *e.incident_id;
+    return out;
 }
 
 namespace {

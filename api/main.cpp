@@ -6,6 +6,8 @@
 //   roadside vehicle FILE.json [--date YYYY-MM-DD]
 //                                  read a 車検証閲覧アプリ export and print the vehicle and its
 //                                  ロードサービス規定 第5条 verdict
+//   roadside user add|passwd|disable|list ...
+//                                  staff accounts (api/user_cli.hpp)
 #include <sys/resource.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -25,11 +27,14 @@
 #include "api/demo.hpp"
 #include "api/dispatcher.hpp"
 #include "api/errors.hpp"
+#include "api/events.hpp"
 #include "api/json_out.hpp"
 #include "api/log.hpp"
+#include "api/passwords.hpp"
 #include "api/routes.hpp"
 #include "api/server.hpp"
 #include "api/static_files.hpp"
+#include "api/user_cli.hpp"
 #include "config/payout.hpp"
 #include "config/settings.hpp"
 #include "store/migrate.hpp"
@@ -89,8 +94,46 @@ struct ServeState {
     api::Dispatcher* dispatcher;
     std::chrono::seconds grace;
     std::string host;
+    api::EventFeed* feed = nullptr;
+    store::Listener* listener = nullptr;
     int exit_code = 0;
 };
+
+// Password hashing runs on this many worker threads, beside the I/O threads.
+constexpr int kPasswordThreads = 1;
+
+// The listening connection's news, for the token cache and the event streams.
+store::Listener::Handlers listener_handlers(api::App& app, api::EventHub& hub, api::EventFeed& feed,
+                                            api::Metrics& metrics) {
+    store::Listener::Handlers h;
+    h.connected = [&app, &feed, &metrics] {
+        app.tokens.set_trusted(true);
+        metrics.events_listener_up = 1;
+        api::log_info("listening for events and revocations");
+        feed.wake();
+    };
+    h.lost = [&app, &hub, &metrics] {
+        // Announcements may be missed from now on: trust no cached token, and end the streams
+        // (their clients reconnect with Last-Event-ID and are authenticated afresh).
+        app.tokens.set_trusted(false);
+        metrics.events_listener_up = 0;
+        hub.end_all("resync");
+        api::log_warn("the listening connection to the database is lost; reconnecting");
+    };
+    h.notified = [&app, &hub, &feed](const store::Notification& n) {
+        if (n.channel == store::kEventsChannel) {
+            feed.wake();
+            return;
+        }
+        const auto colon = n.payload.find(':');
+        if (colon == std::string::npos) return;
+        const std::string kind = n.payload.substr(0, colon);
+        const std::string id = n.payload.substr(colon + 1);
+        if (kind == "token") app.tokens.forget_token(id);
+        hub.end_for(kind, id);
+    };
+    return h;
+}
 
 asio::awaitable<void> start_serving(ServeState& st) {
     try {
@@ -100,6 +143,9 @@ asio::awaitable<void> start_serving(ServeState& st) {
             co_await st.dispatcher->refresh(*lease, true);
         }
         api::log_info(std::to_string(st.dispatcher->indexed_partners()) + " partners indexed");
+        asio::co_spawn(asio::make_strand(*st.ioc), st.listener->run(), asio::detached);
+        asio::co_spawn(st.feed->strand(), st.feed->run(), asio::detached);
+        asio::co_spawn(st.feed->strand(), st.feed->run_announcer(), asio::detached);
         const std::uint16_t port = st.server->start();
         // Offers that lapsed while no server was running are handled at once.
         asio::co_spawn(*st.ioc, st.dispatcher->run_sweeper(*st.pool), asio::detached);
@@ -121,6 +167,8 @@ asio::awaitable<void> stop_on_signal(ServeState& st, asio::signal_set& signals) 
     api::log_info("signal " + std::to_string(signal) + ": shutting down");
     st.server->begin_shutdown();
     st.dispatcher->stop();
+    st.feed->stop();
+    st.listener->stop();
     co_await st.server->drained(st.grace);
     if (st.server->open_connections() > 0) {
         api::log_warn(std::to_string(st.server->open_connections()) +
@@ -219,14 +267,31 @@ int serve() {
     app.payout_requester = payout_requester_or_exit(settings);
     api::Dispatcher dispatcher(app.settings, metrics);
     app.dispatcher = &dispatcher;
+    const api::PasswordCost cost{settings.password_opslimit, settings.password_memlimit_kib * 1024};
+    if (!api::cost_is_interactive(cost)) {
+        api::log_warn(
+            "password hashing is set below libsodium's interactive minimum: for tests only");
+    }
+    api::PasswordHasher passwords(cost, kPasswordThreads);
+    app.passwords = &passwords;
+    api::EventHub hub(app.settings, metrics);
+    api::EventFeed feed(ioc.get_executor(), app.settings, pool, hub, metrics);
+    app.events = &hub;
+    app.feed = &feed;
+    dispatcher.on_events_written([&feed] { feed.written(); });
+    store::Listener listener(pool_options(settings).connect,
+                             {store::kEventsChannel, store::kAuthChannel},
+                             listener_handlers(app, hub, feed, metrics));
+    app.tokens.set_health_check([&listener] { return listener.healthy(); });
     api::Router router;
     api::add_all_routes(router);
     const auto static_files = console_files(settings);
     app.static_files = static_files.get();
     api::Server server(ioc, app, router);
 
-    ServeState st{&server,         &ioc, &pool, &dispatcher, settings.shutdown_grace_s,
-                  settings.listen_host};
+    ServeState st{
+        &server, &ioc,     &pool, &dispatcher, settings.shutdown_grace_s, settings.listen_host,
+        &feed,   &listener};
     asio::signal_set signals(ioc, SIGINT, SIGTERM);
     asio::co_spawn(ioc, stop_on_signal(st, signals), asio::detached);
     asio::co_spawn(ioc, start_serving(st), asio::detached);
@@ -328,7 +393,8 @@ int vehicle(const std::string& file, std::optional<core::Date> on) {
 int usage() {
     std::fprintf(stderr,
                  "usage: roadside serve | migrate | demo-data [COUNT] [SEED] | "
-                 "vehicle FILE.json [--date YYYY-MM-DD]\n"
+                 "vehicle FILE.json [--date YYYY-MM-DD] |\n"
+                 "       user add|passwd|disable|list ... (roadside user, for its options)\n"
                  "configuration: config/server.json and ROADSIDE_DATABASE_URL, ROADSIDE_LISTEN,\n"
                  "ROADSIDE_ADMIN_TOKEN, ROADSIDE_CONFIG_DIR (see README.md)\n");
     return 2;
@@ -342,6 +408,10 @@ int main(int argc, char** argv) {
     const std::string& cmd = args[0];
     if (cmd == "serve" && args.size() == 1) return serve();
     if (cmd == "migrate" && args.size() == 1) return migrate();
+    if (cmd == "user") {
+        return api::user_command(std::vector<std::string>(args.begin() + 1, args.end()),
+                                 settings_or_exit());
+    }
     if (cmd == "demo-data" && args.size() <= 3) {
         const int count = args.size() > 1 ? std::atoi(args[1].c_str()) : kDefaultDemoContracts;
         const std::uint64_t seed =

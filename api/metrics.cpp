@@ -76,6 +76,23 @@ std::string Metrics::render(const store::PoolStats& pool) const {
         out << "roadside_customer_signins_total{outcome=\"" << kSigninOutcomes[i] << "\"} "
             << signins[i].load() << "\n";
     }
+    out << "# TYPE roadside_event_streams_open gauge\n"
+        << "roadside_event_streams_open " << event_streams_open.load() << "\n"
+        << "# TYPE roadside_event_streams_total counter\n"
+        << "roadside_event_streams_total " << event_streams_total.load() << "\n"
+        << "# TYPE roadside_event_streams_cut_total counter\n"
+        << "roadside_event_streams_cut_total " << event_streams_cut_total.load() << "\n"
+        << "# TYPE roadside_events_published_total counter\n"
+        << "roadside_events_published_total " << events_published_total.load() << "\n"
+        << "# TYPE roadside_events_listener_up gauge\n"
+        << "roadside_events_listener_up " << events_listener_up.load() << "\n"
+        << "# TYPE roadside_staff_signins_total counter\n"
+        << "roadside_staff_signins_total{outcome=\"succeeded\"} " << staff_signins_succeeded.load()
+        << "\n"
+        << "roadside_staff_signins_total{outcome=\"failed\"} " << staff_signins_failed.load()
+        << "\n"
+        << "roadside_staff_signins_total{outcome=\"throttled\"} " << staff_signins_throttled.load()
+        << "\n";
     out << "# TYPE roadside_claims_total counter\n";
     for (std::size_t i = 0; i < kClaimDecisions.size(); ++i) {
         out << "roadside_claims_total{decision=\"" << kClaimDecisions[i] << "\"} "

@@ -35,6 +35,16 @@ class Metrics {
     std::atomic<std::uint64_t> sweep_failures{0};
     std::atomic<std::int64_t> partners_indexed{0};
 
+    // Live events (GET /v1/events).
+    std::atomic<std::int64_t> event_streams_open{0};
+    std::atomic<std::uint64_t> event_streams_total{0};
+    std::atomic<std::uint64_t> event_streams_cut_total{0};  // slow readers cut off
+    std::atomic<std::uint64_t> events_published_total{0};
+    std::atomic<std::int64_t> events_listener_up{0};
+    std::atomic<std::uint64_t> staff_signins_succeeded{0};
+    std::atomic<std::uint64_t> staff_signins_failed{0};
+    std::atomic<std::uint64_t> staff_signins_throttled{0};
+
     // Customer sign-ins by outcome ("succeeded", "failed", "throttled") and claims by decision
     // ("approved", "partially_approved", "rejected", "pending_review"); other labels are ignored.
     void count_signin(std::string_view outcome);

@@ -6,11 +6,13 @@
 #include <chrono>
 
 #include "api/errors.hpp"
+#include "api/events.hpp"
 #include "api/log.hpp"
 #include "api/static_files.hpp"
 #include "core/text.hpp"
 #include "store/idempotency.hpp"
 #include "store/tokens.hpp"
+#include "store/users.hpp"
 
 namespace roadside::api {
 
@@ -27,7 +29,8 @@ namespace {
 
 constexpr std::size_t kMaxTokenChars = 512;
 constexpr std::size_t kMaxIdempotencyKeyChars = 255;
-constexpr std::size_t kMaxTargetChars = 2048;
+// Room for a Zengin file of up to 200 picked claims (claim_ids=…); the header limit bounds it too.
+constexpr std::size_t kMaxTargetChars = 8192;
 
 int hex_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';
@@ -86,8 +89,39 @@ void split_target(std::string_view target, std::string& path,
     }
 }
 
+// A person signed in with the session cookie (staff sessions, issue 13). Sessions are looked up
+// in the database on every request, never cached: signing out or being disabled counts at once on
+// every server. last_seen_at is written only when a tenth of the idle timeout has passed.
+awaitable<Principal> session_principal(RequestContext& ctx, const std::string& secret) {
+    if (secret.size() > kMaxTokenChars) {
+        throw ApiError(401, "unauthorized", "the session has ended; sign in again");
+    }
+    const config::ServerSettings& s = ctx.app.settings;
+    const std::chrono::milliseconds idle = s.staff_session_idle_s;
+    store::Connection* db = co_await ctx.db();
+    const auto row = co_await store::find_live_session(*db, hash_token(secret), idle, idle / 10);
+    if (!row) throw ApiError(401, "unauthorized", "the session has ended; sign in again");
+    core::Instant idle_ends = row->idle_expires_at;
+    if (row->touch_due) {
+        co_await store::touch_session(*db, row->id);
+        idle_ends = ctx.now + s.staff_session_idle_s;
+    }
+    Principal p;
+    p.token_id = "session:" + row->id;
+    p.role = parse_role(row->user.role).value_or(Role::agent);
+    p.partner_id = row->user.partner_id;
+    p.label = row->user.name;
+    p.user = SignedInUser{row->user.id,           row->user.login, row->user.name, row->id,
+                          csrf_token_for(secret), row->expires_at, idle_ends};
+    co_return p;
+}
+
 awaitable<Principal> authenticate(RequestContext& ctx) {
     const auto header = ctx.req[http::field::authorization];
+    if (header.empty()) {
+        const std::string secret = cookie_value(ctx.req[http::field::cookie], kSessionCookie);
+        if (!secret.empty()) co_return co_await session_principal(ctx, secret);
+    }
     constexpr std::string_view kScheme = "bearer ";
     if (header.size() <= kScheme.size()) {
         throw ApiError(401, "unauthorized", "an Authorization: Bearer <token> header is required");
@@ -110,10 +144,33 @@ awaitable<Principal> authenticate(RequestContext& ctx) {
     if (!row) throw ApiError(401, "unauthorized", "the bearer token is not valid");
     Principal p{row->id, parse_role(row->role).value_or(Role::customer), row->partner_id,
                 row->contract_id, row->label};
-    // A session that ends (a customer's) is checked against the database every time, so that it
-    // stops working the second it expires.
-    if (!row->expires_at) ctx.app.tokens.put(hash, p);
+    p.token_expires_at = row->expires_at;
+    // Kept until the token's end at the latest; a revocation is announced to every server.
+    ctx.app.tokens.put(hash, p);
     co_return p;
+}
+
+bool unsafe_method(http::verb v) {
+    return v == http::verb::post || v == http::verb::put || v == http::verb::patch ||
+           v == http::verb::delete_;
+}
+
+// A request that authenticates with the session cookie and changes something must come from a
+// page of our own origin (Origin) and carry the session's CSRF token (X-CSRF-Token): a cookie is
+// sent by the browser whoever made the page.
+void check_csrf(const RequestContext& ctx) {
+    auto fail = [](std::string_view reason) {
+        throw ApiError(403, "csrf_failed", "a signed-in page must send its Origin and X-CSRF-Token",
+                       {{"reason", reason}});
+    };
+    const auto origin = ctx.req[http::field::origin];
+    if (origin.empty()) fail("origin_missing");
+    if (!same_origin(origin, ctx.req[http::field::host], ctx.app.settings.behind_tls)) {
+        fail("origin_mismatch");
+    }
+    const auto token = ctx.req["X-CSRF-Token"];
+    if (token.empty()) fail("token_missing");
+    if (!constant_time_equal(token, ctx.principal.user->csrf_token)) fail("token_mismatch");
 }
 
 void authorize(const Route& route, const Principal& p) {
@@ -148,7 +205,7 @@ awaitable<Reply> run_idempotent(RequestContext& ctx, const Route& route, std::st
     const std::string target(ctx.req.target());
     const std::string hash = sha256_raw(method + " " + target + "\n" + ctx.req.body());
     store::Connection* db = co_await ctx.tx();
-    const std::string& principal = ctx.principal.token_id;
+    const std::string principal = ctx.principal.key();
     if (!co_await store::claim_idempotency_key(*db, principal, key, method, target, hash)) {
         const auto rec = co_await store::find_idempotency_key(*db, principal, key);
         co_await ctx.finish(false);
@@ -160,7 +217,7 @@ awaitable<Reply> run_idempotent(RequestContext& ctx, const Route& route, std::st
             throw ApiError(409, "idempotency_key_in_progress",
                            "a request with this Idempotency-Key is still being processed");
         }
-        Reply replay{*rec->status, rec->body, rec->content_type, {}, std::nullopt};
+        Reply replay{*rec->status, rec->body, rec->content_type, {}, std::nullopt, nullptr};
         replay.headers.emplace_back("Idempotent-Replayed", "true");
         co_return replay;
     }
@@ -262,18 +319,24 @@ awaitable<Reply> run(App& app, const Router& router, const Request& req, std::st
         if (!m.route->public_route) {
             ctx.principal = co_await authenticate(ctx);
             authorize(*m.route, ctx.principal);
+            if (ctx.principal.user && unsafe_method(req.method())) check_csrf(ctx);
         }
         if (req.method() == http::verb::post) check_content_type(req);
         Reply reply;
         const auto key = req["Idempotency-Key"];
-        // Public routes (customer sign-in) have no principal to keep records under, and a
-        // sign-in's failures must be counted whatever the reply: no idempotency there.
-        if (req.method() == http::verb::post && !key.empty() && !m.route->public_route) {
+        // Public routes (sign-in) have no principal to keep records under, and a sign-in's
+        // failures must be counted whatever the reply: no idempotency there. Nor where the body
+        // holds a password: an idempotency record keeps a hash of the body.
+        if (req.method() == http::verb::post && !key.empty() && !m.route->public_route &&
+            m.route->idempotent) {
             reply = co_await run_idempotent(ctx, *m.route, key);
         } else {
             reply = co_await m.route->handler(ctx);
         }
         co_await ctx.finish(reply.status < 300);
+        // Whatever changed may have written events: this server's streams get them now, the
+        // other servers' are told.
+        if (unsafe_method(req.method()) && reply.status < 300 && app.feed) app.feed->written();
         co_return reply;
     } catch (...) {
         failure = std::current_exception();
@@ -309,8 +372,8 @@ Response error_response(int status, std::string_view code, std::string_view mess
     return to_response(r, version, keep_alive);
 }
 
-awaitable<Response> handle_request(App& app, const Router& router, const Request& req,
-                                   const std::string& remote) {
+awaitable<Handled> handle_request(App& app, const Router& router, const Request& req,
+                                  const std::string& remote) {
     const auto started = std::chrono::steady_clock::now();
     std::string route_label = "unmatched";
     Reply reply;
@@ -333,7 +396,7 @@ awaitable<Response> handle_request(App& app, const Router& router, const Request
         res.body().clear();
         res.content_length(length);
     }
-    co_return res;
+    co_return Handled{std::move(res), reply.stream};
 }
 
 }  // namespace roadside::api

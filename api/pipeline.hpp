@@ -10,8 +10,14 @@
 
 namespace roadside::api {
 
-boost::asio::awaitable<Response> handle_request(App& app, const Router& router, const Request& req,
-                                                const std::string& remote);
+// A response, and for a streaming one (Reply::stream) what follows its headers.
+struct Handled {
+    Response response;
+    std::shared_ptr<StreamSource> stream;
+};
+
+boost::asio::awaitable<Handled> handle_request(App& app, const Router& router, const Request& req,
+                                               const std::string& remote);
 
 // Builds a complete response for an error raised outside any handler (limits, timeouts).
 Response error_response(int status, std::string_view code, std::string_view message,

@@ -44,6 +44,12 @@ void Router::add(http::verb method, std::string pattern, std::initializer_list<R
     routes_.push_back(std::move(r));
 }
 
+void Router::add_with_secret(http::verb method, std::string pattern,
+                             std::initializer_list<Role> roles, Handler handler) {
+    Route r{method, pattern, split_path(pattern), false, roles, std::move(handler), false};
+    routes_.push_back(std::move(r));
+}
+
 void Router::add_public(http::verb method, std::string pattern, Handler handler) {
     Route r{method, pattern, split_path(pattern), true, {}, std::move(handler)};
     routes_.push_back(std::move(r));

@@ -21,6 +21,9 @@ struct Route {
     bool public_route = false;  // no token needed (/healthz, /metrics)
     std::vector<Role> roles;    // who may call it
     Handler handler;
+    // Whether a POST keeps an Idempotency-Key record (a hash of its body): not when the body
+    // holds a password.
+    bool idempotent = true;
 };
 
 struct RouteMatch {
@@ -34,6 +37,9 @@ class Router {
     void add(http::verb method, std::string pattern, std::initializer_list<Role> roles,
              Handler handler);
     void add_public(http::verb method, std::string pattern, Handler handler);
+    // A route whose body holds a secret (a password): Idempotency-Key is ignored.
+    void add_with_secret(http::verb method, std::string pattern, std::initializer_list<Role> roles,
+                         Handler handler);
     RouteMatch match(http::verb method, std::string_view path) const;
     const std::vector<Route>& routes() const { return routes_; }
 

@@ -12,6 +12,8 @@ void add_partner_routes(Router& r);   // /v1/partners, /v1/partner/position
 void add_job_routes(Router& r);       // /v1/incidents/{id}/jobs, /v1/jobs, /v1/partner/jobs
 void add_claim_routes(Router& r);     // /v1/customer/sessions, /v1/claims, /v1/payouts,
                                       // /v1/partners/{id}/statement
+void add_staff_routes(Router& r);     // /v1/users, /v1/staff/sessions
+void add_event_routes(Router& r);     // /v1/events
 
 inline void add_all_routes(Router& r) {
     add_system_routes(r);
@@ -21,6 +23,8 @@ inline void add_all_routes(Router& r) {
     add_partner_routes(r);
     add_job_routes(r);
     add_claim_routes(r);
+    add_staff_routes(r);
+    add_event_routes(r);
 }
 
 }  // namespace roadside::api

@@ -254,13 +254,80 @@ awaitable<Reply> get_incident(RequestContext& ctx) {
               {"created_at", core::format_japan_time(incident->created_at)}});
 }
 
+// ---- the incidents search ----------------------------------------------------------------
+
+json incident_summary_json(const store::IncidentSummary& s) {
+    json job = json();
+    if (s.job_id) {
+        job = {{"job_id", *s.job_id}, {"status", *s.job_status}, {"service", *s.job_service}};
+    }
+    return {{"incident_id", s.id},
+            {"status", s.status},
+            {"at", core::format_japan_time(s.at)},
+            {"call_date", core::format_date(s.call_date)},
+            {"contract_id", s.contract_id},
+            {"contract_no", s.contract_no},
+            {"plate", s.plate},
+            {"problem", s.problem},
+            {"location", latlon_json(s.location)},
+            {"eligible", s.eligible},
+            {"reasons", s.reason_codes},
+            {"distance_from_home_km", km_from_m(s.distance_from_home_m)},
+            {"remote_support_eligible", s.remote_support_eligible},
+            {"created_by", s.created_by},
+            {"latest_job", job}};
+}
+
+// `from`/`to`: a Japan-time date (from its first moment; `to` through its last) or an RFC 3339
+// time.
+std::optional<core::Instant> time_bound(const RequestContext& ctx, const char* name, bool end) {
+    const auto text = ctx.query(name);
+    if (!text) return std::nullopt;
+    if (const auto d = core::parse_date(*text)) {
+        return core::japan_start_of_day(end ? core::add_days(*d, 1) : *d);
+    }
+    if (const auto t = core::parse_rfc3339(*text)) return t;
+    invalid_field(name, "a date YYYY-MM-DD or an RFC 3339 time");
+}
+
+// GET /v1/incidents?contract_no=&plate=&from=&to=&status=&limit=: calls newest first. A
+// customer sees its own contract's, whatever it asks.
+awaitable<Reply> search_incidents(RequestContext& ctx) {
+    constexpr int kDefaultLimit = 50;
+    constexpr int kMaxLimit = 500;
+    store::IncidentSearch q;
+    if (const auto no = ctx.query("contract_no")) {
+        q.contract_no = core::collapse_spaces(core::to_halfwidth(*no));
+    }
+    if (const auto plate = ctx.query("plate")) {
+        q.plate_key = dispatch::normalize_plate(*plate);
+        if (q.plate_key->empty()) invalid_field("plate", "a plate number");
+    }
+    q.from = time_bound(ctx, "from", false);
+    q.to = time_bound(ctx, "to", true);
+    q.status = ctx.query("status");
+    if (q.status && *q.status != "open" && *q.status != "not_covered" && *q.status != "refused") {
+        invalid_field("status", "one of open|not_covered|refused");
+    }
+    q.limit = limit_param(ctx.query("limit"), kDefaultLimit, kMaxLimit);
+    if (ctx.principal.role == Role::customer) q.contract_id = ctx.principal.contract_id;
+    store::Connection* db = co_await ctx.db();
+    json list = json::array();
+    for (const auto& s : co_await store::search_incidents(*db, q)) {
+        list.push_back(incident_summary_json(s));
+    }
+    co_return Reply::json(200, {{"incidents", std::move(list)}});
+}
+
 }  // namespace
 
 void add_call_routes(Router& r) {
+    r.add(http::verb::get, "/v1/incidents",
+          {Role::admin, Role::agent, Role::reviewer, Role::customer}, search_incidents);
     r.add(http::verb::post, "/v1/coverage/check", {Role::admin, Role::agent}, coverage_check);
     r.add(http::verb::post, "/v1/calls", {Role::admin, Role::agent}, create_call);
-    r.add(http::verb::get, "/v1/incidents/{id}", {Role::admin, Role::agent, Role::customer},
-          get_incident);
+    r.add(http::verb::get, "/v1/incidents/{id}",
+          {Role::admin, Role::agent, Role::reviewer, Role::customer}, get_incident);
 }
 
 }  // namespace roadside::api

@@ -1,7 +1,5 @@
 // Reimbursement claims (spec/api.md "Reimbursement claims"): customer sign-in, claims and their
 // review, payouts and the Zengin transfer file, partner statements.
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "api/claims_json.hpp"
@@ -9,6 +7,7 @@
 #include "api/json_in.hpp"
 #include "api/json_out.hpp"
 #include "api/routes.hpp"
+#include "api/signin_throttle.hpp"
 #include "billing/claim_calendar.hpp"
 #include "billing/claims.hpp"
 #include "billing/statement.hpp"
@@ -37,6 +36,7 @@ constexpr std::size_t kMaxNoteChars = 2000;
 // (beyond a little skew between a desk and the server).
 constexpr std::chrono::minutes kMaxClockSkew{10};
 constexpr int kMaxPayouts = 100'000;  // one file; the trailer counts up to 999,999
+constexpr std::size_t kMaxPickedClaims = 200;  // what fits a request target (api/pipeline.cpp)
 
 ApiError claim_not_found() { return ApiError(404, "claim_not_found", "no claim with this id"); }
 ApiError incident_not_found() {
@@ -44,49 +44,6 @@ ApiError incident_not_found() {
 }
 
 // ---- customer sign-in -------------------------------------------------------------------
-
-// The wait before answering a failed sign-in: nothing for the first failures, then
-// signin_slow_base_ms doubling per further failure, up to signin_slow_max_ms.
-std::chrono::milliseconds backoff(const config::ServerSettings& s, int failures,
-                                  int slow_after) {
-    if (failures < slow_after) return std::chrono::milliseconds{0};
-    std::chrono::milliseconds d = s.signin_slow_base_ms;
-    for (int i = slow_after; i < failures && d < s.signin_slow_max_ms; ++i) d *= 2;
-    return std::min(d, s.signin_slow_max_ms);
-}
-
-// A contract number is slowed down from its signin_slow_after_failures-th failure; an address
-// (which many honest customers may share behind one router) from half its limit.
-std::chrono::milliseconds signin_delay(const config::ServerSettings& s, int contract_failures,
-                                       int address_failures) {
-    return std::max(
-        backoff(s, contract_failures, s.signin_slow_after_failures),
-        backoff(s, address_failures, std::max(1, s.signin_max_failures_per_address / 2)));
-}
-
-Reply too_many_attempts(std::int64_t retry_after_s) {
-    Reply r;
-    r.status = 429;
-    r.body = error_body("too_many_attempts",
-                        "too many failed sign-ins; try again later",
-                        {{"retry_after_s", retry_after_s}});
-    r.headers.emplace_back("Retry-After", std::to_string(retry_after_s));
-    return r;
-}
-
-awaitable<void> sleep_for(std::chrono::milliseconds d) {
-    if (d.count() <= 0) co_return;
-    boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
-    timer.expires_after(d);
-    co_await timer.async_wait(boost::asio::use_awaitable);
-}
-
-std::vector<std::string> signin_keys(const std::string& contract_no, const std::string& remote) {
-    std::vector<std::string> keys;
-    keys.push_back("contract:" + contract_no);
-    keys.push_back("address:" + remote);
-    return keys;
-}
 
 awaitable<Reply> create_customer_session(RequestContext& ctx) {
     const json body = parse_body(ctx.req.body());
@@ -96,39 +53,26 @@ awaitable<Reply> create_customer_session(RequestContext& ctx) {
     if (contract_no.empty()) invalid_field("contract_no", "a contract number");
     const core::Date birth_date = f.date("birth_date");
     const config::ServerSettings& s = ctx.app.settings;
-    const int window_s = static_cast<int>(s.signin_window_s.count());
-    const std::vector<std::string> keys = signin_keys(contract_no, ctx.remote);
 
-    // The attempt is counted before the pair is checked (atomically, per key), so a burst of
-    // parallel guesses gets at most the limit evaluated; a success is forgiven below.
+    // The attempt is counted before the pair is checked (api/signin_throttle.hpp); a success is
+    // forgiven below.
     store::Connection* db = co_await ctx.db();
-    int contract_attempts = 0;
-    int address_attempts = 0;
-    core::Instant window_ends = ctx.now;
-    for (const auto& row : co_await store::count_signin_attempt(*db, keys, window_s)) {
-        const bool contract_key = row.key == keys[0];
-        const int limit = contract_key ? s.signin_max_failures_per_contract
-                                       : s.signin_max_failures_per_address;
-        (contract_key ? contract_attempts : address_attempts) = row.failures;
-        if (row.failures > limit) window_ends = std::max(window_ends, row.window_ends_at);
-    }
-    if (contract_attempts > s.signin_max_failures_per_contract ||
-        address_attempts > s.signin_max_failures_per_address) {
+    const SigninGate gate = co_await count_signin_attempt(ctx, *db, "contract:" + contract_no,
+                                                          s.signin_max_failures_per_contract);
+    if (gate.retry_after_s) {
         ctx.app.metrics.count_signin("throttled");
-        co_return too_many_attempts(std::max<std::int64_t>(1, (window_ends - ctx.now).count()));
+        co_return too_many_attempts(*gate.retry_after_s);
     }
 
     const auto contract = co_await store::find_contract_by_no(*db, contract_no);
     // One answer for both halves: a wrong number and a wrong birth date look the same.
     if (!contract || contract->contract.holder.birth_date != birth_date) {
         ctx.app.metrics.count_signin("failed");
-        // The connection goes back to the pool before the wait: a slowed-down caller holds none.
-        ctx.abandon();
-        co_await sleep_for(signin_delay(s, contract_attempts, address_attempts));
+        co_await slow_down(ctx, signin_delay(s, gate));
         throw ApiError(401, "invalid_credentials",
                        "the contract number and date of birth do not match a contract");
     }
-    co_await store::forgive_signin(*db, keys[0], keys[1]);
+    co_await forgive_signin(*db, gate);
     const std::string token = generate_token();
     store::NewToken t;
     t.hash = hash_token(token);
@@ -507,14 +451,84 @@ std::string customer_code(std::string_view claim_id) {
     return out;
 }
 
+// claim_ids=a,b,c: the claims a reviewer picked (each must exist, be approved and, unless the
+// file is a reissue, be unpaid).
+std::vector<std::string> claim_ids_param(const std::string& text) {
+    std::vector<std::string> ids;
+    std::string_view rest = text;
+    for (;;) {
+        const auto comma = rest.find(',');
+        const std::string id(rest.substr(0, comma));
+        if (!is_uuid(id)) invalid_field("claim_ids", "claim ids separated by commas");
+        if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+        if (comma == std::string_view::npos) break;
+        rest.remove_prefix(comma + 1);  // "a," leaves an empty last id: refused above
+    }
+    if (ids.empty() || ids.size() > kMaxPickedClaims) {
+        invalid_field("claim_ids", "1 to " + std::to_string(kMaxPickedClaims) + " claim ids");
+    }
+    return ids;
+}
+
+awaitable<std::vector<store::ClaimRow>> picked_claims(store::Connection& db,
+                                                      const std::vector<std::string>& ids,
+                                                      bool reissue) {
+    std::vector<store::ClaimRow> rows = co_await store::claims_by_ids(db, ids);
+    for (const std::string& id : ids) {
+        const auto it =
+            std::find_if(rows.begin(), rows.end(), [&](const auto& r) { return r.id == id; });
+        if (it == rows.end()) {
+            throw ApiError(404, "claim_not_found", "no claim with this id", {{"claim_id", id}});
+        }
+        if (!payable(it->decision)) {
+            throw ApiError(409, "claim_not_payable", "only an approved claim is paid",
+                           {{"claim_id", id}, {"decision", it->decision}});
+        }
+        // A reissued file is a copy of one sent already: its claims may be marked paid by now.
+        if (it->paid_on && !reissue) {
+            throw ApiError(409, "already_paid", "this claim was already paid",
+                           {{"claim_id", id}, {"paid_on", core::format_date(*it->paid_on)}});
+        }
+    }
+    co_return rows;
+}
+
+// A transfer is asked for today or within a month (the day that corresponds next month,
+// 民法143条): a date in the past, or further ahead, is a mistake unless the file is a reissue.
+void check_transfer_date(core::Date transfer, core::Date today, bool reissue) {
+    const core::Date latest = core::add_days(core::period_last_day(today, 1), 1);
+    if (reissue || (transfer >= today && transfer <= latest)) return;
+    throw ApiError(422, "transfer_date_out_of_range",
+                   "the transfer date must be from today to a month ahead, unless reissue=true",
+                   {{"transfer_date", core::format_date(transfer)},
+                    {"earliest", core::format_date(today)},
+                    {"latest", core::format_date(latest)}});
+}
+
 awaitable<Reply> zengin_file(RequestContext& ctx) {
     const auto due = date_param(ctx, "due_before");
     const auto transfer = date_param(ctx, "transfer_date");
     if (!transfer) missing_field("transfer_date");
-    // Any date: the file for a past date is the back office's record of what it sent (the bank
-    // itself refuses a 取組日 it cannot honour).
+    const auto ids_text = ctx.query("claim_ids");
+    if (ids_text && due) {
+        throw ApiError(400, "conflicting_fields", "give claim_ids or due_before, not both",
+                       {{"fields", {"claim_ids", "due_before"}}});
+    }
+    const std::string reissue_text = ctx.query("reissue").value_or("false");
+    if (reissue_text != "true" && reissue_text != "false") {
+        invalid_field("reissue", "true or false");
+    }
+    const bool reissue = reissue_text == "true";
+    check_transfer_date(*transfer, core::japan_date(ctx.now), reissue);
+    std::vector<std::string> ids;
+    if (ids_text) ids = claim_ids_param(*ids_text);
     store::Connection* db = co_await ctx.db();
-    const std::vector<store::ClaimRow> rows = co_await store::unpaid_payouts(*db, due, kMaxPayouts);
+    std::vector<store::ClaimRow> rows;
+    if (ids_text) {
+        rows = co_await picked_claims(*db, ids, reissue);
+    } else {
+        rows = co_await store::unpaid_payouts(*db, due, kMaxPayouts);
+    }
     std::vector<billing::ZenginTransfer> transfers;
     std::int64_t total = 0;
     for (const auto& row : rows) {
@@ -601,16 +615,19 @@ void add_claim_routes(Router& r) {
     r.add_public(http::verb::post, "/v1/customer/sessions", create_customer_session);
     r.add(http::verb::post, "/v1/claims", {Role::admin, Role::agent, Role::customer},
           create_claim);
-    r.add(http::verb::get, "/v1/claims", {Role::admin, Role::agent, Role::customer},
+    // Reviewers (the back office) review claims and pay them, beside the existing roles.
+    r.add(http::verb::get, "/v1/claims", {Role::admin, Role::agent, Role::reviewer, Role::customer},
           list_claims);
-    r.add(http::verb::get, "/v1/claims/{id}", {Role::admin, Role::agent, Role::customer},
-          get_claim);
-    r.add(http::verb::post, "/v1/claims/{id}/review", {Role::admin, Role::agent}, review_claim);
-    r.add(http::verb::get, "/v1/payouts", {Role::admin}, list_payouts);
-    r.add(http::verb::get, "/v1/payouts/zengin", {Role::admin}, zengin_file);
-    r.add(http::verb::post, "/v1/payouts/{claim_id}/paid", {Role::admin}, mark_paid);
-    r.add(http::verb::get, "/v1/partners/{id}/statement", {Role::admin, Role::partner},
-          partner_statement);
+    r.add(http::verb::get, "/v1/claims/{id}",
+          {Role::admin, Role::agent, Role::reviewer, Role::customer}, get_claim);
+    r.add(http::verb::post, "/v1/claims/{id}/review", {Role::admin, Role::agent, Role::reviewer},
+          review_claim);
+    r.add(http::verb::get, "/v1/payouts", {Role::admin, Role::reviewer}, list_payouts);
+    r.add(http::verb::get, "/v1/payouts/zengin", {Role::admin, Role::reviewer}, zengin_file);
+    r.add(http::verb::post, "/v1/payouts/{claim_id}/paid", {Role::admin, Role::reviewer},
+          mark_paid);
+    r.add(http::verb::get, "/v1/partners/{id}/statement",
+          {Role::admin, Role::reviewer, Role::partner}, partner_statement);
 }
 
 }  // namespace roadside::api

@@ -20,6 +20,7 @@ constexpr std::int64_t kMaxDimensionMm = 100'000;
 constexpr std::int64_t kMaxWeightKg = 1'000'000;
 constexpr std::int64_t kMaxSeats = 200;
 constexpr std::int64_t kMaxDistanceKm = 10'000'000;
+constexpr int kMaxContractIncidents = 200;  // the contract view lists its newest calls
 
 dispatch::Vehicle read_vehicle(const Fields& f) {
     dispatch::Vehicle v;
@@ -146,9 +147,27 @@ awaitable<Reply> get_contract(RequestContext& ctx) {
     if (!row) throw ApiError(404, "contract_not_found", "no contract with this id");
     json out = contract_json(*row, product_of(ctx.app, row->contract.product_id),
                              core::japan_date(ctx.now));
+    // Its history: its own events and its incidents' (calls, jobs, claims), oldest first.
     json events = json::array();
     for (const auto& e : co_await store::contract_events(*db, id)) events.push_back(event_json(e));
     out["events"] = events;
+    json incidents = json::array();
+    store::IncidentSearch q;
+    q.contract_id = id;
+    q.limit = kMaxContractIncidents;
+    for (const auto& s : co_await store::search_incidents(*db, q)) {
+        incidents.push_back({{"incident_id", s.id},
+                             {"status", s.status},
+                             {"at", core::format_japan_time(s.at)},
+                             {"problem", s.problem},
+                             {"eligible", s.eligible},
+                             {"distance_from_home_km", km_from_m(s.distance_from_home_m)},
+                             {"latest_job", s.job_id ? json{{"job_id", *s.job_id},
+                                                            {"status", *s.job_status},
+                                                            {"service", *s.job_service}}
+                                                     : json()}});
+    }
+    out["incidents"] = incidents;
     co_return Reply::json(200, out);
 }
 
@@ -211,8 +230,10 @@ awaitable<Reply> cancel_contract(RequestContext& ctx) {
 
 void add_contract_routes(Router& r) {
     r.add(http::verb::post, "/v1/contracts", {Role::admin}, create_contract);
-    r.add(http::verb::get, "/v1/contracts", {Role::admin, Role::agent}, find_contracts);
-    r.add(http::verb::get, "/v1/contracts/{id}", {Role::admin, Role::agent}, get_contract);
+    r.add(http::verb::get, "/v1/contracts", {Role::admin, Role::agent, Role::reviewer},
+          find_contracts);
+    r.add(http::verb::get, "/v1/contracts/{id}", {Role::admin, Role::agent, Role::reviewer},
+          get_contract);
     r.add(http::verb::post, "/v1/contracts/{id}/cancel", {Role::admin}, cancel_contract);
 }
 

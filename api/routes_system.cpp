@@ -34,7 +34,7 @@ void add_system_routes(Router& r) {
     r.add_public(http::verb::get, "/healthz", healthz);
     r.add_public(http::verb::get, "/metrics", metrics);
     r.add(http::verb::get, "/v1/products",
-          {Role::admin, Role::agent, Role::partner, Role::customer}, products);
+          {Role::admin, Role::agent, Role::reviewer, Role::partner, Role::customer}, products);
 }
 
 }  // namespace roadside::api

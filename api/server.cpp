@@ -7,9 +7,11 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -45,6 +47,7 @@ struct Server::Session {
     beast::flat_buffer buffer;
     bool idle = false;  // touched only on the session's strand
     std::string remote;
+    std::shared_ptr<StreamSource> streaming;  // while a streaming response is sent
 };
 
 Server::Server(asio::io_context& ioc, App& app, const Router& router)
@@ -213,10 +216,18 @@ awaitable<void> Server::run_session(std::shared_ptr<Session> s) {
             asio::steady_timer deadline(s->stream.get_executor(), settings.request_timeout_s);
             auto outcome = co_await (handle_request(app_, router_, req, s->remote) ||
                                      deadline.async_wait(asio::as_tuple(use_awaitable)));
-            Response res = outcome.index() == 0
-                               ? std::move(std::get<0>(outcome))
-                               : error_response(503, "request_timeout", "the request took too long",
-                                                req.version(), false);
+            Handled handled =
+                outcome.index() == 0
+                    ? std::move(std::get<0>(outcome))
+                    : Handled{error_response(503, "request_timeout", "the request took too long",
+                                             req.version(), false),
+                              nullptr};
+            if (handled.stream) {
+                // A stream is the connection's last response: it ends with the connection.
+                co_await stream_response(*s, handled.response, std::move(handled.stream));
+                break;
+            }
+            Response& res = handled.response;
             if (stopping_) res.keep_alive(false);
 
             s->stream.expires_after(settings.request_timeout_s);
@@ -238,6 +249,50 @@ awaitable<void> Server::run_session(std::shared_ptr<Session> s) {
     sessions_.erase(s);
 }
 
+// Headers, then every chunk the source yields (chunked transfer encoding), until it ends, the
+// client goes away or a write does not finish within request_timeout_s (a reader that stopped
+// reading). The source is told to end at shutdown.
+awaitable<void> Server::stream_response(Session& s, const Response& head,
+                                        std::shared_ptr<StreamSource> source) {
+    namespace http = beast::http;
+    http::response<http::empty_body> res{head.result(), head.version()};
+    for (const auto& field : head) {
+        if (field.name() != http::field::content_length)
+            res.set(field.name_string(), field.value());
+    }
+    res.chunked(true);
+    res.keep_alive(false);
+    {
+        std::lock_guard lock(sessions_mutex_);
+        s.streaming = source;
+    }
+    if (stopping_) source->cancel();
+    http::response_serializer<http::empty_body> serializer{res};
+    s.stream.expires_after(app_.settings.request_timeout_s);
+    auto [hec, hn] =
+        co_await http::async_write_header(s.stream, serializer, asio::as_tuple(use_awaitable));
+    while (!hec) {
+        // The client sends nothing more on this connection: readable means it is gone.
+        auto outcome =
+            co_await (source->next() || s.stream.socket().async_wait(
+                                            tcp::socket::wait_read, asio::as_tuple(use_awaitable)));
+        if (outcome.index() != 0) break;
+        const std::optional<std::string> chunk = std::move(std::get<0>(outcome));
+        if (!chunk) break;
+        s.stream.expires_after(app_.settings.request_timeout_s);
+        auto [wec, wn] = co_await asio::async_write(
+            s.stream, http::make_chunk(asio::buffer(*chunk)), asio::as_tuple(use_awaitable));
+        if (wec) break;
+    }
+    if (!hec) {
+        s.stream.expires_after(kErrorWriteTimeout);
+        co_await asio::async_write(s.stream, http::make_chunk_last(),
+                                   asio::as_tuple(use_awaitable));
+    }
+    std::lock_guard lock(sessions_mutex_);
+    s.streaming.reset();
+}
+
 void Server::begin_shutdown() {
     stopping_ = true;
     asio::post(accept_strand_, [this] {
@@ -246,8 +301,14 @@ void Server::begin_shutdown() {
     });
     std::lock_guard lock(sessions_mutex_);
     for (const auto& s : sessions_) {
-        asio::post(s->stream.get_executor(), [s] {
+        asio::post(s->stream.get_executor(), [this, s] {
             if (s->idle) s->idle_timer.cancel();
+            std::shared_ptr<StreamSource> streaming;
+            {
+                std::lock_guard lock(sessions_mutex_);
+                streaming = s->streaming;
+            }
+            if (streaming) streaming->cancel();
         });
     }
 }

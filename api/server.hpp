@@ -34,6 +34,8 @@ class Server {
     boost::asio::awaitable<void> accept_loop();
     boost::asio::awaitable<void> run_session(std::shared_ptr<Session> s);
     boost::asio::awaitable<bool> wait_for_request(Session& s);
+    boost::asio::awaitable<void> stream_response(Session& s, const Response& head,
+                                                 std::shared_ptr<StreamSource> source);
 
     boost::asio::io_context& ioc_;
     App& app_;

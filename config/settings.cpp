@@ -71,6 +71,66 @@ std::string string_field(const json& doc, const char* field, const std::string& 
     return v.get<std::string>();
 }
 
+// Staff accounts, sessions, token lifetimes and live events (issue 13).
+constexpr const char* kConsoleSettings[] = {"signin_max_failures_per_login",
+                                            "password_opslimit",
+                                            "password_memlimit_kib",
+                                            "staff_session_idle_s",
+                                            "staff_session_lifetime_s",
+                                            "behind_tls",
+                                            "token_lifetime_admin_s",
+                                            "token_lifetime_agent_s",
+                                            "token_lifetime_reviewer_s",
+                                            "token_lifetime_partner_s",
+                                            "token_lifetime_customer_s",
+                                            "events_poll_interval_ms",
+                                            "events_gap_hold_ms",
+                                            "events_replay_window_s",
+                                            "events_heartbeat_s",
+                                            "event_streams_max",
+                                            "event_streams_max_per_principal",
+                                            "event_stream_queue_max"};
+
+void apply_console_settings(ServerSettings& s, const json& doc, const std::string& file) {
+    auto num = [&](const char* f, auto& target, std::int64_t min, std::int64_t max) {
+        if (doc.contains(f)) {
+            target = static_cast<std::remove_reference_t<decltype(target)>>(
+                bounded_int(doc, f, min, max, file));
+        }
+    };
+    auto secs = [&](const char* f, std::chrono::seconds& target, std::int64_t max) {
+        if (doc.contains(f)) target = std::chrono::seconds{bounded_int(doc, f, 1, max, file)};
+    };
+    auto millis = [&](const char* f, std::chrono::milliseconds& target, std::int64_t max) {
+        if (doc.contains(f)) target = std::chrono::milliseconds{bounded_int(doc, f, 1, max, file)};
+    };
+    constexpr std::int64_t kYearS = 366 * 86400;
+    num("signin_max_failures_per_login", s.signin_max_failures_per_login, 1, 1000);
+    // libsodium's own bounds for Argon2id: at least 1 pass and 8 KiB; at most 4 GiB of memory.
+    num("password_opslimit", s.password_opslimit, 1, 100);
+    num("password_memlimit_kib", s.password_memlimit_kib, 8, 4 * 1024 * 1024);
+    secs("staff_session_idle_s", s.staff_session_idle_s, 7 * 86400);
+    secs("staff_session_lifetime_s", s.staff_session_lifetime_s, 30 * 86400);
+    if (doc.contains("behind_tls")) {
+        if (!doc.at("behind_tls").is_boolean()) {
+            throw ConfigError(file + ": field \"behind_tls\": must be true or false");
+        }
+        s.behind_tls = doc.at("behind_tls").get<bool>();
+    }
+    secs("token_lifetime_admin_s", s.token_lifetime_admin_s, kYearS);
+    secs("token_lifetime_agent_s", s.token_lifetime_agent_s, kYearS);
+    secs("token_lifetime_reviewer_s", s.token_lifetime_reviewer_s, kYearS);
+    secs("token_lifetime_partner_s", s.token_lifetime_partner_s, kYearS);
+    secs("token_lifetime_customer_s", s.token_lifetime_customer_s, kYearS);
+    millis("events_poll_interval_ms", s.events_poll_interval_ms, 60'000);
+    millis("events_gap_hold_ms", s.events_gap_hold_ms, 60'000);
+    secs("events_replay_window_s", s.events_replay_window_s, 86400);
+    secs("events_heartbeat_s", s.events_heartbeat_s, 3600);
+    num("event_streams_max", s.event_streams_max, 0, 100'000);
+    num("event_streams_max_per_principal", s.event_streams_max_per_principal, 1, 100'000);
+    num("event_stream_queue_max", s.event_stream_queue_max, 1, 100'000);
+}
+
 void apply_file(ServerSettings& s, const std::filesystem::path& path) {
     std::ifstream in(path);
     if (!in) return;  // the file is optional
@@ -116,6 +176,7 @@ void apply_file(ServerSettings& s, const std::filesystem::path& path) {
     for (const auto& [key, value] : doc.items()) {
         bool ok = false;
         for (const char* k : known) ok = ok || key == k;
+        for (const char* k : kConsoleSettings) ok = ok || key == k;
         if (!ok) throw ConfigError(file + ": field \"" + key + "\": unknown setting");
     }
     if (doc.contains("listen")) {
@@ -172,6 +233,7 @@ void apply_file(ServerSettings& s, const std::filesystem::path& path) {
     real("dispatch_radius_km", s.dispatch_radius_km, 1.0, 2000.0);
     real("road_factor", s.road_factor, 1.0, 5.0);
     real("road_speed_kmh", s.road_speed_kmh, 1.0, 200.0);
+    apply_console_settings(s, doc, file);
 }
 
 int env_int(const EnvLookup& env, const char* name, int min, int max, int fallback) {
@@ -212,6 +274,12 @@ ServerSettings load_settings(const std::optional<std::filesystem::path>& config_
     s.db_pool_size = env_int(env, "ROADSIDE_DB_POOL_SIZE", 1, 256, s.db_pool_size);
     s.offer_timeout_s = std::chrono::seconds{env_int(env, "ROADSIDE_OFFER_TIMEOUT_S", 1, 3600,
                                                      static_cast<int>(s.offer_timeout_s.count()))};
+    if (const auto tls = env("ROADSIDE_BEHIND_TLS")) {
+        if (*tls != "0" && *tls != "1") {
+            throw ConfigError("environment variable ROADSIDE_BEHIND_TLS: must be 0 or 1");
+        }
+        s.behind_tls = *tls == "1";
+    }
 
     if (s.database_url.empty()) {
         throw ConfigError("database_url: not set (ROADSIDE_DATABASE_URL or \"database_url\" in " +

@@ -70,6 +70,42 @@ struct ServerSettings {
     std::chrono::milliseconds signin_slow_max_ms{4000};
     int signin_max_failures_per_contract = 5;
     int signin_max_failures_per_address = 50;
+    // Staff sign-in (POST /v1/staff/sessions) is throttled the same way, per login.
+    int signin_max_failures_per_login = 5;
+
+    // Staff accounts and sessions (issue 13). Passwords are hashed with Argon2id
+    // (crypto_pwhash_str): password_opslimit passes over password_memlimit_kib of memory. The
+    // defaults are libsodium's "interactive" figures (2 passes, 64 MiB: about 0.1 s on one core
+    // of the 2-core reference machine); tests may lower them to keep the sanitizer build fast,
+    // and the server warns at start when they are below the defaults. A session ends after
+    // staff_session_idle_s without a request and staff_session_lifetime_s after sign-in,
+    // whichever comes first. behind_tls (ROADSIDE_BEHIND_TLS) marks the session cookie Secure and
+    // makes https the expected Origin scheme: the server itself speaks plain HTTP.
+    unsigned long long password_opslimit = 2;
+    std::size_t password_memlimit_kib = 64 * 1024;
+    std::chrono::seconds staff_session_idle_s{30 * 60};
+    std::chrono::seconds staff_session_lifetime_s{12 * 3600};
+    bool behind_tls = false;
+
+    // Bearer tokens: every token ends; the lifetime when POST /v1/tokens names none, per role.
+    std::chrono::seconds token_lifetime_admin_s{30 * 86400};
+    std::chrono::seconds token_lifetime_agent_s{90 * 86400};
+    std::chrono::seconds token_lifetime_reviewer_s{90 * 86400};
+    std::chrono::seconds token_lifetime_partner_s{365 * 86400};
+    std::chrono::seconds token_lifetime_customer_s{86400};
+
+    // Live events (GET /v1/events). Each server reads new rows of the events table when told
+    // by a PostgreSQL NOTIFY, and every events_poll_interval_ms in any case. A row past a gap
+    // in the ids (a transaction that took an earlier id has not committed yet) waits at most
+    // events_gap_hold_ms for it. A reconnecting stream gets what it missed within
+    // events_replay_window_s (older: a "reload" event). Heartbeats every events_heartbeat_s.
+    std::chrono::milliseconds events_poll_interval_ms{500};
+    std::chrono::milliseconds events_gap_hold_ms{500};
+    std::chrono::seconds events_replay_window_s{15 * 60};
+    std::chrono::seconds events_heartbeat_s{15};
+    int event_streams_max = 2000;
+    int event_streams_max_per_principal = 16;
+    int event_stream_queue_max = 256;  // frames waiting for a slow reader, then it is cut off
 };
 
 using EnvLookup = std::function<std::optional<std::string>(const char*)>;
@@ -77,8 +113,9 @@ EnvLookup process_env();
 
 // Reads <config_dir>/server.json when it exists, then applies ROADSIDE_* variables:
 // ROADSIDE_CONFIG_DIR, ROADSIDE_LISTEN (host:port), ROADSIDE_DATABASE_URL, ROADSIDE_ADMIN_TOKEN,
-// ROADSIDE_IO_THREADS, ROADSIDE_DB_POOL_SIZE, ROADSIDE_OFFER_TIMEOUT_S, ROADSIDE_WEB_DIR. Throws ConfigError naming the file or variable and
-// the field when a value is unusable or a required one (database URL, admin token) is missing.
+// ROADSIDE_IO_THREADS, ROADSIDE_DB_POOL_SIZE, ROADSIDE_OFFER_TIMEOUT_S, ROADSIDE_BEHIND_TLS,
+// ROADSIDE_WEB_DIR. Throws ConfigError naming the file or variable and the field when a value is
+// unusable or a required one (database URL, admin token) is missing.
 ServerSettings load_settings(const std::optional<std::filesystem::path>& config_dir_arg,
                              const EnvLookup& env);
 

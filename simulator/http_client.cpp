@@ -61,7 +61,7 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& t
             req.method_string(method);
             req.target(target);
             req.version(11);
-            req.set(http::field::host, host_);
+            req.set(http::field::host, host_ + ":" + std::to_string(port_));  // as browsers send it
             if (!token_.empty()) req.set(http::field::authorization, "Bearer " + token_);
             for (const auto& [k, v] : headers) req.set(k, v);
             req.body() = body;

@@ -71,6 +71,10 @@ constexpr Statement kUnpaidPayouts{
     " AND ($1::date IS NULL OR pay_by <= $1::date)"
     " ORDER BY pay_by, created_at, id LIMIT $2"};
 
+constexpr Statement kClaimsByIds{"claim_by_ids", "SELECT " CLAIM_COLUMNS
+                                                 " FROM claims WHERE id = ANY($1::uuid[])"
+                                                 " ORDER BY pay_by, created_at, id"};
+
 constexpr Statement kMarkPaid{
     "claim_mark_paid",
     "UPDATE claims SET paid_on = $2, paid_at = now(), paid_by = $3"
@@ -216,6 +220,13 @@ awaitable<std::vector<ClaimRow>> unpaid_payouts(Connection& db,
     Params p;
     p.add(due_on_or_before).add(limit);
     co_return all_claims(co_await db.query(kUnpaidPayouts, p));
+}
+
+awaitable<std::vector<ClaimRow>> claims_by_ids(Connection& db,
+                                               const std::vector<std::string>& ids) {
+    Params p;
+    p.add_text_array(ids);
+    co_return all_claims(co_await db.query(kClaimsByIds, p));
 }
 
 awaitable<bool> mark_claim_paid(Connection& db, std::string_view id, core::Date paid_on,

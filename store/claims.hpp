@@ -95,6 +95,10 @@ boost::asio::awaitable<bool> review_claim(Connection& db, std::string_view id,
 // Approved claims not yet paid, pay_by on or before `due_on_or_before` when given, by pay_by.
 boost::asio::awaitable<std::vector<ClaimRow>> unpaid_payouts(
     Connection& db, std::optional<core::Date> due_on_or_before, int limit);
+// The claims of these ids (well-formed UUIDs) that exist, by pay_by: a transfer file of the
+// claims a reviewer picked.
+boost::asio::awaitable<std::vector<ClaimRow>> claims_by_ids(Connection& db,
+                                                            const std::vector<std::string>& ids);
 // Records the payment; false when the claim is not payable or was already paid (nothing is
 // paid twice, whatever the concurrency: the row is updated only while paid_on IS NULL).
 boost::asio::awaitable<bool> mark_claim_paid(Connection& db, std::string_view id,

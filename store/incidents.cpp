@@ -36,8 +36,25 @@ constexpr Statement kIncidentEvents{
 
 constexpr Statement kContractEvents{
     "contract_events",
-    "SELECT id, floor(extract(epoch FROM at))::bigint, actor, type, data::text FROM events"
-    " WHERE contract_id = $1 AND incident_id IS NULL ORDER BY id"};
+    "SELECT id, floor(extract(epoch FROM at))::bigint, actor, type, data::text, incident_id"
+    " FROM events WHERE contract_id = $1 ORDER BY id LIMIT $2"};
+
+constexpr Statement kSearchIncidents{
+    "incident_search",
+    "SELECT i.id, i.status, floor(extract(epoch FROM i.at))::bigint, i.call_date, i.contract_id,"
+    " c.contract_no, v.plate, i.problem, i.lat, i.lon, i.eligible, i.reason_codes,"
+    " i.distance_from_home_m, i.remote_support_eligible, i.created_by, j.id, j.status, j.service"
+    " FROM incidents i JOIN contracts c ON c.id = i.contract_id"
+    " JOIN vehicles v ON v.contract_id = i.contract_id"
+    " LEFT JOIN LATERAL (SELECT id, status, service FROM jobs WHERE incident_id = i.id"
+    "  ORDER BY created_at DESC, id LIMIT 1) j ON true"
+    " WHERE ($1::uuid IS NULL OR i.contract_id = $1::uuid)"
+    " AND ($2::text IS NULL OR c.contract_no = $2)"
+    " AND ($3::text IS NULL OR v.plate_key = $3)"
+    " AND ($4::timestamptz IS NULL OR i.at >= $4::timestamptz)"
+    " AND ($5::timestamptz IS NULL OR i.at < $5::timestamptz)"
+    " AND ($6::text IS NULL OR i.status = $6)"
+    " ORDER BY i.at DESC, i.id DESC LIMIT $7"};
 
 std::string events_array_json(const std::vector<EventInput>& events) {
     // The data objects are JSON already; only the type needs quoting, and types are snake_case.
@@ -55,9 +72,33 @@ std::vector<EventRow> read_events(const Result& r) {
     out.reserve(static_cast<std::size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i) {
         out.push_back({r.int64(i, 0), core::Instant{std::chrono::seconds{r.int64(i, 1)}},
-                       r.string(i, 2), r.string(i, 3), r.string(i, 4)});
+                       r.string(i, 2), r.string(i, 3), r.string(i, 4), std::nullopt});
     }
     return out;
+}
+
+IncidentSummary read_summary(const Result& r, int row) {
+    IncidentSummary s;
+    int col = 0;
+    s.id = r.string(row, col++);
+    s.status = r.string(row, col++);
+    s.at = core::Instant{std::chrono::seconds{r.int64(row, col++)}};
+    s.call_date = r.date(row, col++);
+    s.contract_id = r.string(row, col++);
+    s.contract_no = r.string(row, col++);
+    s.plate = r.string(row, col++);
+    s.problem = r.string(row, col++);
+    s.location.lat_deg = r.float64(row, col++);
+    s.location.lon_deg = r.float64(row, col++);
+    s.eligible = r.boolean(row, col++);
+    s.reason_codes = r.text_array(row, col++);
+    s.distance_from_home_m = r.int64(row, col++);
+    s.remote_support_eligible = r.boolean(row, col++);
+    s.created_by = r.string(row, col++);
+    s.job_id = r.opt_string(row, col++);
+    s.job_status = r.opt_string(row, col++);
+    s.job_service = r.opt_string(row, col++);
+    return s;
 }
 
 }  // namespace
@@ -108,8 +149,34 @@ awaitable<std::vector<EventRow>> incident_events(Connection& db, std::string_vie
     co_return read_events(co_await db.query(kIncidentEvents, Params{}.add(incident_id)));
 }
 
-awaitable<std::vector<EventRow>> contract_events(Connection& db, std::string_view contract_id) {
-    co_return read_events(co_await db.query(kContractEvents, Params{}.add(contract_id)));
+awaitable<std::vector<EventRow>> contract_events(Connection& db, std::string_view contract_id,
+                                                 int limit) {
+    const Result r = co_await db.query(kContractEvents, Params{}.add(contract_id).add(limit));
+    std::vector<EventRow> out = read_events(r);
+    for (int i = 0; i < r.rows(); ++i)
+        out[static_cast<std::size_t>(i)].incident_id = r.opt_string(i, 5);
+    co_return out;
+}
+
+awaitable<std::vector<IncidentSummary>> search_incidents(Connection& db, const IncidentSearch& q) {
+    Params p;
+    p.add(q.contract_id).add(q.contract_no).add(q.plate_key);
+    if (q.from) {
+        p.add_instant(*q.from);
+    } else {
+        p.add_null();
+    }
+    if (q.to) {
+        p.add_instant(*q.to);
+    } else {
+        p.add_null();
+    }
+    p.add(q.status).add(q.limit);
+    const Result r = co_await db.query(kSearchIncidents, p);
+    std::vector<IncidentSummary> out;
+    out.reserve(static_cast<std::size_t>(r.rows()));
+    for (int i = 0; i < r.rows(); ++i) out.push_back(read_summary(r, i));
+    co_return out;
 }
 
 }  // namespace roadside::store

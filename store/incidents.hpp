@@ -53,10 +53,47 @@ struct EventRow {
     std::string actor;
     std::string type;
     std::string data_json;
+    std::optional<std::string> incident_id = std::nullopt;  // in a contract's history
 };
 boost::asio::awaitable<std::vector<EventRow>> incident_events(Connection& db,
                                                               std::string_view incident_id);
+// The contract's whole history: its own events and those of its incidents (calls, jobs, claims),
+// oldest first, at most `limit`.
 boost::asio::awaitable<std::vector<EventRow>> contract_events(Connection& db,
-                                                              std::string_view contract_id);
+                                                              std::string_view contract_id,
+                                                              int limit = 1000);
+
+// GET /v1/incidents: calls newest first, each filter optional.
+struct IncidentSearch {
+    std::optional<std::string> contract_id;
+    std::optional<std::string> contract_no;
+    std::optional<std::string> plate_key;  // dispatch::normalize_plate
+    std::optional<core::Instant> from;     // at >= from
+    std::optional<core::Instant> to;       // at < to
+    std::optional<std::string> status;
+    int limit = 50;
+};
+struct IncidentSummary {
+    std::string id;
+    std::string status;
+    core::Instant at;
+    core::Date call_date{};
+    std::string contract_id;
+    std::string contract_no;
+    std::string plate;
+    std::string problem;
+    geo::LatLon location;
+    bool eligible = false;
+    std::vector<std::string> reason_codes;
+    std::int64_t distance_from_home_m = 0;
+    bool remote_support_eligible = false;
+    std::string created_by;
+    // The latest job, if any.
+    std::optional<std::string> job_id;
+    std::optional<std::string> job_status;
+    std::optional<std::string> job_service;
+};
+boost::asio::awaitable<std::vector<IncidentSummary>> search_incidents(Connection& db,
+                                                                      const IncidentSearch& q);
 
 }  // namespace roadside::store

@@ -418,6 +418,30 @@ awaitable<void> Connection::execute(std::string_view sql) {
     co_await collect();
 }
 
+namespace {
+void drain_notifications(PGconn* conn, std::vector<Notification>& out) {
+    while (PGnotify* n = PQnotifies(conn)) {
+        out.push_back({n->relname ? n->relname : "", n->extra ? n->extra : ""});
+        PQfreemem(n);
+    }
+}
+}  // namespace
+
+awaitable<std::vector<Notification>> Connection::notifications(milliseconds timeout) {
+    if (!usable()) throw DbUnavailable("the database connection is broken");
+    std::vector<Notification> out;
+    if (PQconsumeInput(conn_) == 0) fail("reading from the database failed");
+    drain_notifications(conn_, out);
+    if (!out.empty()) co_return out;
+    // Readable means a notification, or the end of the connection: either way consumed below.
+    co_await wait_ready(socket_, asio::posix::descriptor_base::wait_read, timeout);
+    if (PQconsumeInput(conn_) == 0 || PQstatus(conn_) != CONNECTION_OK) {
+        fail("the database connection was lost");
+    }
+    drain_notifications(conn_, out);
+    co_return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Lease and Pool
 

@@ -140,6 +140,12 @@ struct Statement {
     const char* sql;
 };
 
+// A NOTIFY received on a connection that LISTENs.
+struct Notification {
+    std::string channel;
+    std::string payload;
+};
+
 struct ConnectOptions {
     std::string conninfo;  // libpq connection string or URI
     milliseconds connect_timeout{3000};
@@ -159,6 +165,10 @@ class Connection {
     asio::awaitable<Result> query(const Statement& st, const Params& params);
     // SQL without parameters, possibly several statements (simple protocol): BEGIN, migrations.
     asio::awaitable<void> execute(std::string_view sql);
+
+    // On a connection that LISTENs: the notifications that have arrived, waiting up to `timeout`
+    // for the first (none when it passes). Throws DbUnavailable when the connection is lost.
+    asio::awaitable<std::vector<Notification>> notifications(milliseconds timeout);
 
     bool usable() const;  // false once broken; a broken connection is never reused
     bool in_transaction() const;

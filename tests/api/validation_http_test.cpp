@@ -687,7 +687,7 @@ TEST_F(ValidationHttp, GetContractWithBadIds) {
          "contract_not_found", ""},
         {"an incident's id", "GET", "/v1/contracts/" + incident_id, "", 404,
          "contract_not_found", ""},
-        {"a target over 2048 characters", "GET", "/v1/contracts/" + repeat("a", 3000), "", 400,
+        {"a target over 8192 characters", "GET", "/v1/contracts/" + repeat("a", 9000), "", 400,
          "bad_request", ""},
     };
     // clang-format on
@@ -1011,8 +1011,10 @@ TEST_F(ValidationHttp, UnknownRoutesAndWrongMethods) {
         {"GET", "/no-such-page.html", 404, "route_not_found", {}},  // "/" is the console now
         {"GET", "/v2/products", 404, "route_not_found", {}},
         {"GET", "/v1/contracts/" + id + "/cancel/now", 404, "route_not_found", {}},
-        {"POST", "/v1/incidents", 404, "route_not_found", {}},
-        {"GET", "/v1/tokens", 405, "method_not_allowed", {"POST"}},
+        {"POST", "/v1/incidents", 405, "method_not_allowed", {"GET"}},
+        {"PUT", "/v1/tokens", 405, "method_not_allowed", {"POST", "GET"}},
+        {"DELETE", "/v1/tokens", 405, "method_not_allowed", {"POST", "GET"}},
+        {"POST", "/v1/events", 405, "method_not_allowed", {"GET"}},
         {"DELETE", "/v1/contracts/" + id, 405, "method_not_allowed", {"GET"}},
         {"PUT", "/v1/contracts", 405, "method_not_allowed", {"POST", "GET"}},
         {"GET", "/v1/contracts/" + id + "/cancel", 405, "method_not_allowed", {"POST"}},
