@@ -7,7 +7,7 @@ import { get, post, query, errorSummary } from '../shared/api.js';
 import { subscribe } from '../shared/events.js';
 import { JapanMap } from '../shared/map.js';
 import { areaName, countdown, elapsed, distanceKm, todayJst, normalizeInput } from '../shared/format.js';
-import { startPage, Header, ErrorSummary } from './shell.js';
+import { startPage, checkSession, Header, ErrorSummary } from './shell.js';
 import { usePartnerNames } from './dispatch.js';
 import * as ja from './ja.js';
 
@@ -98,6 +98,8 @@ function BoardApp({ user }) {
     },
     onResync: loadAll,
     onState: setLive,
+    onEnd: () => checkSession().catch(() => {}),
+    beforeRetry: checkSession,
   }), []);
   // Without the stream (it reconnects), poll; one timer however often the state flips.
   const offline = live !== 'open';
@@ -174,4 +176,4 @@ function BoardApp({ user }) {
     </main>`;
 }
 
-startPage(BoardApp);
+startPage(BoardApp, 'board');

@@ -6,7 +6,7 @@ import { get, post, query, errorSummary, fieldId } from '../shared/api.js';
 import { subscribe } from '../shared/events.js';
 import { JapanMap, circlePoints } from '../shared/map.js';
 import { day, km, normalizeInput, shortTime } from '../shared/format.js';
-import { startPage, Header, ErrorSummary, FieldError, ReasonLine } from './shell.js';
+import { startPage, checkSession, Header, ErrorSummary, FieldError, ReasonLine } from './shell.js';
 import { DispatchPanel, Timeline } from './dispatch.js';
 import * as ja from './ja.js';
 
@@ -252,6 +252,8 @@ function IntakeApp({ user }) {
     onEvent: (evt) => setEventTick((t) => ({ n: t.n + 1, ids: evt.ids, type: evt.type })),
     onResync: () => setEventTick((t) => ({ n: t.n + 1, ids: {}, resync: true })),
     onState: setLive,
+    onEnd: () => checkSession().catch(() => {}),
+    beforeRetry: checkSession,
   }), []);
 
   const check = useMemo(() => debounce(async (c, location, odo) => {
@@ -343,4 +345,4 @@ function IntakeApp({ user }) {
     </main>`;
 }
 
-startPage(IntakeApp);
+startPage(IntakeApp, 'intake');

@@ -91,6 +91,9 @@ export const eventText = {
   job_unassigned: (x) => `未手配: ${unassignedReasons[x.reason] || x.reason || ''}`,
   job_redispatched: () => '再手配',
   claim_created: () => '遠方トラブルサポート申請',
+  claim_decided: (x) => `遠方トラブルサポート申請: ${decisions[x.decision] || x.decision || ''}${x.approved_yen ? `（${yen(x.approved_yen)}）` : ''}`,
+  claim_reviewed: (x) => `申請の審査: ${decisions[x.decision] || x.decision || ''}${x.approved_yen ? `（${yen(x.approved_yen)}）` : ''}`,
+  claim_paid: (x) => `支払済${x.paid_on ? `（${day(x.paid_on)}）` : ''}`,
 };
 
 // Lines of the charges (the services above, and these).

@@ -11,8 +11,27 @@ function toSignIn() {
   location.assign('signin.html?next=' + encodeURIComponent(next));
 }
 
-// Reads the session, then renders <App user=…/> into #app. Without a session: the sign-in page.
-export async function startPage(App) {
+// Who does what (the server refuses the rest too; this says it plainly before anything fails).
+const WORK = {
+  intake: { roles: ['agent', 'admin'], who: '受付担当と管理者', what: '受付' },
+  board: { roles: ['agent', 'admin'], who: '受付担当と管理者', what: 'ボード' },
+  office: { roles: ['reviewer', 'admin'], who: '審査担当と管理者', what: '審査・支払' },
+};
+
+function Refusal({ user, page }) {
+  const w = WORK[page];
+  const home = NAV.find((n) => WORK[n.key].roles.includes(user.role));
+  return html`<${Header} user=${user} active=${page} />
+    <main id="main"><section class="refusal" role="alert" data-testid="refusal">
+      <h1>このページは利用できません</h1>
+      <p>${w.what}は<strong>${w.who}</strong>の業務です。${user.name || user.login}さん（${ja.roles[user.role] || user.role}）のアカウントでは開けません。</p>
+      <p>必要な場合は管理者に権限を依頼してください。${home && html`<a href=${home.href}>${home.text}へ</a>`}</p>
+    </section></main>`;
+}
+
+// Reads the session, then renders <App user=…/> into #app — or, for someone whose work this page
+// is not, a clear refusal. Without a session: the sign-in page.
+export async function startPage(App, page) {
   const root = document.getElementById('app');
   setUnauthorizedHandler(toSignIn);
   let session;
@@ -24,8 +43,13 @@ export async function startPage(App) {
     return;
   }
   setCsrfToken(session.csrf_token);
-  render(html`<${App} user=${session.user} />`, root);
+  const allowed = !page || WORK[page].roles.includes(session.user.role);
+  render(allowed ? html`<${App} user=${session.user} />` : html`<${Refusal} user=${session.user} page=${page} />`, root);
 }
+
+// For live streams: after the server ended or refused one, see whether the session is still there
+// (a 401 sends the person to the sign-in page).
+export const checkSession = () => get(SESSION_PATH);
 
 async function signOut() {
   try { await del(SESSION_PATH); } catch { /* signed out either way */ }
@@ -35,7 +59,7 @@ async function signOut() {
 const NAV = [
   { href: './', key: 'intake', text: '受付' },
   { href: 'board.html', key: 'board', text: 'ボード' },
-  { href: 'office.html', key: 'office', text: '審査・支払', roles: ['reviewer', 'admin'] },
+  { href: 'office.html', key: 'office', text: '審査・支払' },
 ];
 
 const LIVE = { open: 'ライブ更新中', connecting: '接続中…', retrying: '再接続中…' };
@@ -47,7 +71,7 @@ export function Header({ user, active, live }) {
       <span class="brand">roadside <span class="brand-sub">ロードサービス受付</span></span>
       <nav aria-label="メインメニュー">
         <ul>
-          ${NAV.filter((n) => !n.roles || n.roles.includes(user.role)).map((n) => html`
+          ${NAV.filter((n) => WORK[n.key].roles.includes(user.role)).map((n) => html`
             <li><a href=${n.href} aria-current=${n.key === active ? 'page' : undefined}>${n.text}</a></li>`)}
         </ul>
       </nav>

@@ -4,13 +4,16 @@
 // page is told to fetch its state afresh. Events are only triggers: pages re-read the object an
 // event names, so the screen always shows what the API says.
 
+// The server names each frame by its event type (`event: job_accepted`); EventSource delivers a
+// named frame only to a listener of that name, so every type the server writes is listed here.
 const NAMED = [
-  'call_received', 'coverage_verified', 'call_refused', 'incident_created',
+  'call_received', 'coverage_verified', 'call_refused',
   'job_created', 'job_offered', 'offer_declined', 'offer_expired', 'job_accepted',
   'job_en_route', 'job_on_scene', 'job_towing', 'job_delivered', 'job_completed',
-  'job_cancelled', 'job_unassigned', 'job_redispatched', 'job_dispatched',
-  'claim_created', 'claim_submitted', 'claim_decided', 'claim_reviewed', 'claim_paid',
-  'incident', 'job', 'claim', 'offer',
+  'job_cancelled', 'job_unassigned', 'job_redispatched',
+  'claim_decided', 'claim_reviewed', 'claim_paid',
+  'contract_created', 'contract_cancelled', 'vehicle_updated', 'contract_vehicle_updated',
+  'location_received', 'location_shared',
 ];
 
 const RETRY_MIN_MS = 1000;
@@ -30,9 +33,11 @@ export function idsOf(data) {
   return out;
 }
 
-// subscribe({onEvent(evt), onResync(), onState(state)}) → unsubscribe. evt = {type, id, data, ids}.
-// state: 'connecting' | 'open' | 'retrying'.
-export function subscribe({ onEvent, onResync, onState = () => {} }) {
+// subscribe({onEvent(evt), onResync(), onState(state), onEnd(reason), beforeRetry()}) → unsubscribe.
+// evt = {type, id, data, ids}; state: 'connecting' | 'open' | 'retrying'. The server ends a
+// stream with `event: end` (the session ended, the user was disabled, the server stops);
+// beforeRetry runs before each reopening after a refusal, e.g. to see whether the session is gone.
+export function subscribe({ onEvent, onResync, onState = () => {}, onEnd = () => {}, beforeRetry = async () => {} }) {
   let source = null;
   let closed = false;
   let retryMs = RETRY_MIN_MS;
@@ -61,13 +66,18 @@ export function subscribe({ onEvent, onResync, onState = () => {} }) {
     source.onmessage = deliver('message');
     for (const name of NAMED) source.addEventListener(name, deliver(name));
     source.addEventListener('reload', () => { if (onResync) onResync(); });
+    source.addEventListener('end', (e) => {
+      let reason = '';
+      try { reason = JSON.parse(e.data).reason || ''; } catch { /* no reason */ }
+      onEnd(reason);
+    });
     source.onerror = () => {
       if (closed) return;
       if (source.readyState === EventSource.CLOSED) {
         // The browser gave up (an error status): try again later, with a growing pause.
         onState('retrying');
         source.close();
-        timer = setTimeout(open, retryMs);
+        timer = setTimeout(() => { Promise.resolve(beforeRetry()).catch(() => {}).then(open); }, retryMs);
         retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
       } else {
         onState('retrying');  // the browser reconnects by itself, with Last-Event-ID
