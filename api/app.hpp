@@ -16,6 +16,7 @@ namespace roadside::api {
 
 class Dispatcher;
 class ShopDirectory;
+class StaticFiles;
 class EventFeed;
 class EventHub;
 class PasswordHasher;
@@ -27,6 +28,7 @@ struct App {
     billing::ZenginRequester payout_requester;  // config/payout.json, checked at start
     Dispatcher* dispatcher = nullptr;  // set by main before serving
     ShopDirectory* shops = nullptr;    // set by main before serving
+    StaticFiles* static_files = nullptr;  // the console's pages (web/), when there is a web folder
     PasswordHasher* passwords = nullptr;  // staff passwords (set by main)
     EventHub* events = nullptr;           // the live streams of this server (set by main)
     EventFeed* feed = nullptr;            // follows the events table (set by main)

@@ -34,6 +34,7 @@
 #include "api/routes.hpp"
 #include "api/server.hpp"
 #include "api/shops.hpp"
+#include "api/static_files.hpp"
 #include "api/user_cli.hpp"
 #include "config/payout.hpp"
 #include "config/settings.hpp"
@@ -244,6 +245,20 @@ billing::ZenginRequester payout_requester_or_exit(const config::ServerSettings& 
     }
 }
 
+// The console's pages: web_dir, else ./web, else the source tree's web/; npm files beside it.
+std::unique_ptr<api::StaticFiles> console_files(const config::ServerSettings& settings) {
+    std::filesystem::path web_dir = settings.web_dir.empty()
+                                        ? api::default_web_dir(ROADSIDE_SOURCE_DIR)
+                                        : settings.web_dir;
+    if (!web_dir.has_filename()) web_dir = web_dir.parent_path();  // "web/" → "web"
+    if (!std::filesystem::is_directory(web_dir)) {
+        api::log_warn("no console: " + web_dir.string() + " is not a folder (ROADSIDE_WEB_DIR)");
+        return nullptr;
+    }
+    api::log_info("serving the console from " + web_dir.string());
+    return std::make_unique<api::StaticFiles>(web_dir, web_dir.parent_path() / "node_modules");
+}
+
 int serve() {
     const config::ServerSettings settings = settings_or_exit();
     raise_open_file_limit(settings);
@@ -276,6 +291,8 @@ int serve() {
     app.tokens.set_health_check([&listener] { return listener.healthy(); });
     api::Router router;
     api::add_all_routes(router);
+    const auto static_files = console_files(settings);
+    app.static_files = static_files.get();
     api::Server server(ioc, app, router);
 
     ServeState st{

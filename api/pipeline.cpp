@@ -8,6 +8,7 @@
 #include "api/errors.hpp"
 #include "api/events.hpp"
 #include "api/log.hpp"
+#include "api/static_files.hpp"
 #include "core/text.hpp"
 #include "store/idempotency.hpp"
 #include "store/tokens.hpp"
@@ -286,6 +287,13 @@ awaitable<Reply> run(App& app, const Router& router, const Request& req, std::st
     std::map<std::string, std::string> query;
     split_target(req.target(), path, query);
     RouteMatch m = router.match(req.method(), path);
+    if (!m.route && app.static_files) {
+        // Not an endpoint: maybe a file of the console.
+        if (auto file = app.static_files->serve(req, path)) {
+            route_label = "static";
+            co_return std::move(*file);
+        }
+    }
     if (!m.route) {
         if (m.allowed.empty()) {
             throw ApiError(404, "route_not_found", "no such endpoint", {{"path", path}});
@@ -343,7 +351,8 @@ Response to_response(const Reply& reply, unsigned version, bool keep_alive) {
     Response res{static_cast<http::status>(reply.status), version};
     res.set(http::field::server, "roadside");
     res.set(http::field::cache_control, "no-store");
-    if (!reply.body.empty() || reply.status != 204) {
+    res.set("X-Content-Type-Options", "nosniff");
+    if (!reply.body.empty() || (reply.status != 204 && reply.status != 304)) {
         res.set(http::field::content_type, reply.content_type);
         res.body() = reply.body;
     }
@@ -380,7 +389,14 @@ awaitable<Handled> handle_request(App& app, const Router& router, const Request&
                                          : std::string(http::to_string(req.method()));
     app.metrics.observe(route_label, method_label, reply.status,
                         std::chrono::steady_clock::now() - started);
-    co_return Handled{to_response(reply, req.version(), req.keep_alive()), reply.stream};
+    Response res = to_response(reply, req.version(), req.keep_alive());
+    if (req.method() == http::verb::head) {
+        // The headers of a GET, Content-Length included, and no body (RFC 9110 §9.3.2).
+        const std::size_t length = res.body().size();
+        res.body().clear();
+        res.content_length(length);
+    }
+    co_return Handled{std::move(res), reply.stream};
 }
 
 }  // namespace roadside::api

@@ -129,7 +129,9 @@ awaitable<Reply> report_position(RequestContext& ctx) {
 
 void add_partner_routes(Router& r) {
     r.add(http::verb::post, "/v1/partners", {Role::admin}, create_partner);
-    r.add(http::verb::get, "/v1/partners", {Role::admin, Role::agent}, list_partners);
+    // Reviewers read partners too: the monthly statements they check are per partner.
+    r.add(http::verb::get, "/v1/partners", {Role::admin, Role::agent, Role::reviewer},
+          list_partners);
     r.add(http::verb::get, "/v1/partners/{id}", {Role::admin, Role::agent, Role::partner},
           get_partner);
     r.add(http::verb::post, "/v1/partner/position", {Role::partner}, report_position);

@@ -142,6 +142,7 @@ void apply_file(ServerSettings& s, const std::filesystem::path& path) {
         throw ConfigError(file + ": not a valid JSON object");
     }
     static const char* const known[] = {"listen",
+                                        "web_dir",
                                         "database_url",
                                         "io_threads",
                                         "body_limit_bytes",
@@ -185,6 +186,7 @@ void apply_file(ServerSettings& s, const std::filesystem::path& path) {
     }
     if (doc.contains("database_url")) s.database_url = string_field(doc, "database_url", file);
     if (doc.contains("admin_token")) s.admin_token = string_field(doc, "admin_token", file);
+    if (doc.contains("web_dir")) s.web_dir = string_field(doc, "web_dir", file);
     auto num = [&](const char* f, auto& target, std::int64_t min, std::int64_t max) {
         if (doc.contains(f)) {
             target = static_cast<std::remove_reference_t<decltype(target)>>(
@@ -267,6 +269,7 @@ ServerSettings load_settings(const std::optional<std::filesystem::path>& config_
     }
     if (const auto url = env("ROADSIDE_DATABASE_URL")) s.database_url = *url;
     if (const auto token = env("ROADSIDE_ADMIN_TOKEN")) s.admin_token = *token;
+    if (const auto web = env("ROADSIDE_WEB_DIR")) s.web_dir = *web;
     s.io_threads = env_int(env, "ROADSIDE_IO_THREADS", 1, 64, s.io_threads);
     s.db_pool_size = env_int(env, "ROADSIDE_DB_POOL_SIZE", 1, 256, s.db_pool_size);
     s.offer_timeout_s = std::chrono::seconds{env_int(env, "ROADSIDE_OFFER_TIMEOUT_S", 1, 3600,

@@ -16,6 +16,9 @@ struct ServerSettings {
     std::string database_url;  // a libpq connection string (ROADSIDE_DATABASE_URL)
     std::string admin_token;   // bootstrap admin bearer token (ROADSIDE_ADMIN_TOKEN)
     std::filesystem::path config_dir = "config";
+    // The console's pages (ROADSIDE_WEB_DIR, "web_dir"); empty: ./web, else the source tree's
+    // web/. The npm files they load come from node_modules/ beside that folder.
+    std::filesystem::path web_dir;
 
     int io_threads = 1;
 
@@ -110,9 +113,9 @@ EnvLookup process_env();
 
 // Reads <config_dir>/server.json when it exists, then applies ROADSIDE_* variables:
 // ROADSIDE_CONFIG_DIR, ROADSIDE_LISTEN (host:port), ROADSIDE_DATABASE_URL, ROADSIDE_ADMIN_TOKEN,
-// ROADSIDE_IO_THREADS, ROADSIDE_DB_POOL_SIZE, ROADSIDE_OFFER_TIMEOUT_S, ROADSIDE_BEHIND_TLS. Throws
-// ConfigError naming the file or variable and the field when a value is unusable or a required one
-// (database URL, admin token) is missing.
+// ROADSIDE_IO_THREADS, ROADSIDE_DB_POOL_SIZE, ROADSIDE_OFFER_TIMEOUT_S, ROADSIDE_BEHIND_TLS,
+// ROADSIDE_WEB_DIR. Throws ConfigError naming the file or variable and the field when a value is
+// unusable or a required one (database URL, admin token) is missing.
 ServerSettings load_settings(const std::optional<std::filesystem::path>& config_dir_arg,
                              const EnvLookup& env);
 

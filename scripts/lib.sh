@@ -98,3 +98,17 @@ free_port() {
 }
 
 random_token() { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+
+# The console's browser side: Debian's chromium and CJK fonts (the ui tests and screenshots), Node
+# and npm (Debian's, only where no npm is installed: this image's own Node 20 + npm would conflict
+# with Debian's npm), then the npm packages of the committed lockfile (`npm ci`), which the server
+# serves from node_modules/ and the ui tests run.
+setup_web() {
+    local extra=(chromium fonts-noto-cjk)
+    command -v npm >/dev/null || extra+=(nodejs npm)
+    install_missing_packages "${extra[@]}"
+    if [ ! -f "$ROOT/node_modules/.package-lock.json" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
+        say "installing the npm packages (npm ci)"
+        (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed"
+    fi
+}

@@ -10,6 +10,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 install_missing_packages
+setup_web
 build "$ROOT/build" Release OFF roadside roadside-sim
 
 VAR="$ROOT/var"

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Every test: installs what is missing, builds with AddressSanitizer and UndefinedBehaviorSanitizer
 # in build/sanitize, starts a throwaway PostgreSQL cluster on a free port, runs ctest over all the
-# tests (unit, db, http, e2e), removes the cluster. The exit status is the result.
+# tests (unit, db, http, e2e, ui), removes the cluster. The exit status is the result.
 # Extra arguments go to ctest (e.g. scripts/test.sh -L unit).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 install_missing_packages
+setup_web
 # The Release server (what scripts/run.sh runs) is measured by the memory test; everything else
 # runs under the sanitizers.
 build "$ROOT/build" Release OFF roadside roadside-sim

@@ -1009,7 +1009,7 @@ TEST_F(ValidationHttp, UnknownRoutesAndWrongMethods) {
     // clang-format off
     const std::vector<RouteCase> cases = {
         {"GET", "/v1/nothing", 404, "route_not_found", {}},
-        {"GET", "/", 404, "route_not_found", {}},
+        {"GET", "/no-such-page.html", 404, "route_not_found", {}},  // "/" is the console now
         {"GET", "/v2/products", 404, "route_not_found", {}},
         {"GET", "/v1/contracts/" + id + "/cancel/now", 404, "route_not_found", {}},
         {"POST", "/v1/incidents", 405, "method_not_allowed", {"GET"}},

@@ -1,0 +1,158 @@
+// An agent's shift, as the agent sees it: sign in; find a demo contract by a FULL-WIDTH plate;
+// a not-covered verdict with its clause, then a covered one; record the call; dispatch a tow.
+// A partner accepts through the API and the agent's timeline and board change within 2 s, with no
+// reload; the same event through a second server on the same database; every request stays on
+// the server's origin; axe-core finds nothing serious on any page shown.
+import { createDatabase, loadDemoData, startServer, createUser, demoContracts, fullWidth, launchBrowser, newPage,
+  signIn, axe, screenshot, SKIP_EXIT, within, run, assert, must, partnerToken, api } from './lib.mjs';
+
+const LIVE_MS = 2000;
+const db = createDatabase('agent');
+let a, b, browser, agent, page, board, boardB, covered, notCovered, incidentId, job, ptoken;
+const violations = [];
+
+const ok = await run('ui agent', [
+  ['servers with demo data and an agent', async () => {
+    loadDemoData(db.url);
+    [a, b] = await Promise.all([startServer(db.url), startServer(db.url)]);
+    agent = await createUser(a.url, 'agent1', 'agent');
+    const list = await demoContracts(a.url);
+    // A covered car at home near Tokyo (many partners; the breakdown 10 km north-west is on land).
+    const tokyo = (c) => Math.hypot(c.home.lat - 35.69, c.home.lon - 139.69);
+    covered = list.filter((c) => c.verdict.eligible && c.vehicle.plate.split(' ').length === 4).sort((x, y) => tokyo(x) - tokyo(y))[0];
+    notCovered = list.find((c) => !c.verdict.eligible && ['in_deductible_period', 'coverage_expired'].includes(c.verdict.reasons[0].code));
+    assert(covered && notCovered, 'the demo data has a covered and a not-covered contract');
+    browser = await launchBrowser();
+  }],
+  ['the agent signs in', async () => {
+    page = await newPage(browser, a.url);
+    await page.goto(a.url + '/console/');
+    await page.waitForURL(/signin\.html/);
+    violations.push(...await axe(page, 'sign-in'));
+    await screenshot(page, 'signin');
+    await signIn(page, a.url, agent);
+    await page.waitForSelector('#f-plate');
+    assert(await page.evaluate(() => document.activeElement && document.activeElement.id) === 'f-plate', 'the plate field has the focus');
+  }],
+  ['a full-width plate finds a not-covered contract: 対象外 with its clause', async () => {
+    await page.keyboard.type(fullWidth(notCovered.vehicle.plate));
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.verdict-ng');
+    const text = await page.textContent('[data-testid=verdict]');
+    assert(text.includes('対象外'), 'says 対象外: ' + text);
+    const clause = { in_deductible_period: '免責期間', coverage_expired: '保証期間' }[notCovered.verdict.reasons[0].code];
+    assert(text.includes(clause), `names the clause ${clause}: ${text}`);
+    assert((await page.textContent('[data-testid=contract-no]')) === notCovered.contract_no, 'the card shows the contract');
+    violations.push(...await axe(page, 'intake, not covered'));
+    await screenshot(page, 'intake-not-covered');
+  }],
+  ['then a covered one: 対象, the distance and 遠方トラブルサポート', async () => {
+    await page.fill('#f-plate', '');
+    await page.type('#f-plate', fullWidth(covered.vehicle.plate));
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`[data-testid=contract-no]:text("${covered.contract_no}")`);
+    await page.waitForSelector('.verdict-ok');
+    await page.fill('#f-location-lat', String((covered.home.lat + 0.07).toFixed(5)));
+    await page.fill('#f-location-lon', String((covered.home.lon - 0.06).toFixed(5)));
+    await page.waitForFunction(() => /\d+\.\d km/.test(document.querySelector('[data-testid=distance]').textContent));
+    const remote = await page.textContent('[data-testid=remote]');
+    assert(remote.includes('対象外'), 'a breakdown near home is not remote: ' + remote);
+  }],
+  ['the call is recorded from the keyboard', async () => {
+    await page.selectOption('#f-problem', 'breakdown');
+    await page.fill('#f-occupants', '2');
+    await page.fill('#f-caller-name', '山田 太郎');
+    await page.fill('#f-caller-phone', '090-1234-5678');
+    await page.focus('#f-caller-phone');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.recorded');
+    assert(await page.evaluate(() => document.activeElement.id) === 'f-service', 'focus moves to dispatch');
+    assert(await page.inputValue('#f-service') === 'tow', 'a breakdown suggests a tow');
+  }],
+  ['the estimate, then a tow dispatched: the timeline shows the offer and its countdown', async () => {
+    await page.fill('#f-destination-name', '指定工場（テスト）');
+    await page.fill('#f-destination-lat', String((covered.home.lat + 0.02).toFixed(5)));
+    await page.fill('#f-destination-lon', String((covered.home.lon + 0.01).toFixed(5)));
+    await page.waitForSelector('[data-testid=estimate] .fee');
+    const est = await page.textContent('[data-testid=estimate]');
+    assert(est.includes('無料') && est.includes('見込み搬送距離') && est.includes('お客様ご負担見込み'), est);
+    await page.waitForFunction(() => document.querySelectorAll('.candidates tbody tr').length >= 1 && !document.querySelector('.candidates tbody').textContent.includes('…'));
+    violations.push(...await axe(page, 'intake, estimate'));
+    await page.$eval('[data-testid=estimate]', (e) => e.scrollIntoView({ block: 'center' }));
+    await screenshot(page, 'intake-estimate');
+    await page.click('button:text("手配する")');
+    await page.waitForSelector('[data-testid=job-status] .badge-offered');
+    await page.waitForSelector('[data-testid=countdown]');
+    incidentId = (await page.textContent('#timeline-title small')).replace('受付番号', '').trim();
+  }],
+  ['a partner accepts through the API: timeline and board change within 2 s, no reload', async () => {
+    board = await newPage(browser, a.url);
+    await signIn(board, a.url, agent);
+    await board.goto(a.url + '/console/board.html');
+    await board.waitForSelector('[data-testid=board] .row-offered');
+    const jobs = (await must(a.url, 'GET', '/v1/jobs')).jobs;
+    job = jobs.find((j) => j.incident_id.startsWith(incidentId) && j.status === 'offered');
+    assert(job, 'the offered job is on the board API');
+    ptoken = await partnerToken(a.url, job.partner_id);
+    const navBefore = [page.record.navigations, board.record.navigations];
+    const t0 = Date.now();
+    await must(a.url, 'POST', `/v1/jobs/${job.job_id}/accept`, { eta_minutes: 25 }, ptoken);
+    const tl = await within(LIVE_MS, () => page.$('[data-testid=job-status] .badge-accepted'), 'timeline shows 承諾');
+    const bd = await within(LIVE_MS, () => board.$(`tr[data-job="${job.job_id}"].row-accepted`), 'board shows 承諾');
+    console.log(`  accepted → timeline ${tl} ms, board ${bd} ms (from the API call: ${Date.now() - t0} ms)`);
+    assert((await page.textContent('[data-testid=eta]')).includes('25分'), 'the ETA is shown');
+    assert(page.record.navigations === navBefore[0] && board.record.navigations === navBefore[1], 'no page reloaded');
+    violations.push(...await axe(board, 'board'));
+    await page.$eval('#timeline-title', (e) => e.scrollIntoView({ block: 'start' }));
+    await screenshot(page, 'intake-timeline');
+  }],
+  ['an unassigned job is red on top of the board, with its reason and 再手配', async () => {
+    // 父島: no partner within the dispatch radius.
+    const other = (await demoContracts(a.url, 80)).filter((c) => c.verdict.eligible && c.contract_no !== covered.contract_no)[0];
+    const call = await must(a.url, 'POST', '/v1/calls', { contract_no: other.contract_no, location: { lat: 27.0944, lon: 142.1917 }, problem: 'flat_tire', occupants: 1 });
+    const lone = await must(a.url, 'POST', `/v1/incidents/${call.incident_id}/jobs`, { service: 'tire_change' });
+    assert(lone.status === 'unassigned', 'no partner near 父島: ' + lone.status);
+    await within(LIVE_MS, () => board.$(`tr[data-job="${lone.job_id}"].row-unassigned`), 'the board shows the unassigned job');
+    const first = await board.getAttribute('[data-testid=board] tbody tr:first-child', 'data-job');
+    assert(first === lone.job_id, 'unassigned is on top');
+    const row = await board.textContent(`tr[data-job="${lone.job_id}"]`);
+    assert(row.includes('半径内に対応できる協力会社がありません'), 'the reason in Japanese: ' + row);
+    await board.click(`tr[data-job="${lone.job_id}"] button:text("再手配")`);
+    await board.waitForTimeout(300);
+    assert(!(await board.$('.error-summary')), 'the re-dispatch was accepted (it stays unassigned: still nobody near)');
+    await screenshot(board, 'board');
+  }],
+  ['the same event through a second server', async () => {
+    boardB = await newPage(browser, b.url);
+    await signIn(boardB, b.url, agent);
+    await boardB.goto(b.url + '/console/board.html');
+    await boardB.waitForSelector(`tr[data-job="${job.job_id}"].row-accepted`);
+    await must(a.url, 'POST', `/v1/jobs/${job.job_id}/status`, { status: 'en_route' }, ptoken);
+    const ms = await within(LIVE_MS, () => boardB.$(`tr[data-job="${job.job_id}"].row-en_route`), 'server B shows 出動');
+    await within(LIVE_MS, () => page.$('[data-testid=job-status] .badge-en_route'), 'the timeline on A shows 出動');
+    console.log(`  en_route via A → board on B ${ms} ms`);
+  }],
+  ['completion shows the charges on the timeline', async () => {
+    for (const s of ['on_scene', 'towing', 'delivered']) await must(a.url, 'POST', `/v1/jobs/${job.job_id}/status`, { status: s }, ptoken);
+    await must(a.url, 'POST', `/v1/jobs/${job.job_id}/complete`, { outcome: 'towed_to_shop', tow_distance_km: 12.3, customer_signed: true }, ptoken);
+    await within(LIVE_MS, () => page.$('[data-testid=job-status] .badge-completed'), 'the timeline shows 完了');
+    await page.waitForSelector('table.charges');
+    const events = await page.textContent('.events');
+    for (const w of ['手配', '打診', '承諾', '出動', '現着', '搬送中', '入庫', '完了']) assert(events.includes(w), `the timeline has ${w}: ${events}`);
+    await page.$eval('#timeline-title', (e) => e.scrollIntoView({ block: 'start' }));
+    await screenshot(page, 'intake-completed');
+  }],
+  ['no request left the server\'s origin; no script errors; axe clean', async () => {
+    for (const p of [page, board, boardB]) {
+      assert(p.record.requests.length > 5, 'requests were recorded');
+      assert(p.record.offsite.length === 0, 'off-origin requests: ' + p.record.offsite.join(', '));
+      assert(p.record.consoleErrors.length === 0, 'console errors: ' + p.record.consoleErrors.join(' | '));
+    }
+    assert(violations.length === 0, 'axe:\n' + violations.join('\n'));
+  }],
+]);
+
+if (browser) await browser.close();
+for (const s of [a, b]) if (s) { const code = await s.stop(); if (code !== 0) console.log('server exit ' + code + '\n' + s.log().slice(-3000)); }
+db.drop();
+process.exit(ok === 'skip' ? SKIP_EXIT : ok ? 0 : 1);
