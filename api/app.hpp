@@ -15,6 +15,8 @@
 namespace roadside::api {
 
 class Dispatcher;
+class SmsSender;
+class ImageWorkers;
 
 struct App {
     config::ServerSettings settings;
@@ -22,6 +24,8 @@ struct App {
     config::Tariff tariff;
     billing::ZenginRequester payout_requester;  // config/payout.json, checked at start
     Dispatcher* dispatcher = nullptr;  // set by main before serving
+    SmsSender* sms = nullptr;           // set by main: where one-time codes and links go
+    ImageWorkers* images = nullptr;     // set by main: re-encodes receipt images off the I/O threads
     store::Pool& pool;
     Metrics& metrics;
     TokenCache tokens;

@@ -29,6 +29,9 @@
 #include "api/log.hpp"
 #include "api/routes.hpp"
 #include "api/server.hpp"
+#include "api/sms.hpp"
+#include "api/image_workers.hpp"
+#include "media/image.hpp"
 #include "config/payout.hpp"
 #include "config/settings.hpp"
 #include "store/migrate.hpp"
@@ -193,8 +196,14 @@ billing::ZenginRequester payout_requester_or_exit(const config::ServerSettings& 
     }
 }
 
-int serve() {
+int serve(const char* argv0) {
     const config::ServerSettings settings = settings_or_exit();
+    try {
+        media::init(argv0);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "roadside: %s\n", e.what());
+        return 1;
+    }
     raise_open_file_limit(settings);
     config::ProductCatalog products = products_or_exit(settings);
     asio::io_context ioc(settings.io_threads);
@@ -204,6 +213,11 @@ int serve() {
     app.payout_requester = payout_requester_or_exit(settings);
     api::Dispatcher dispatcher(app.settings, metrics);
     app.dispatcher = &dispatcher;
+    api::LoggingSmsSender sms(settings.sms_outbox_file);
+    app.sms = &sms;
+    api::ImageWorkers images(settings.image_workers, settings.image_queue_max,
+                             metrics.image_cpu_us);
+    app.images = &images;
     api::Router router;
     api::add_all_routes(router);
     api::Server server(ioc, app, router);
@@ -323,7 +337,7 @@ int main(int argc, char** argv) {
     const std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty()) return usage();
     const std::string& cmd = args[0];
-    if (cmd == "serve" && args.size() == 1) return serve();
+    if (cmd == "serve" && args.size() == 1) return serve(argv[0]);
     if (cmd == "migrate" && args.size() == 1) return migrate();
     if (cmd == "demo-data" && args.size() <= 3) {
         const int count = args.size() > 1 ? std::atoi(args[1].c_str()) : kDefaultDemoContracts;

@@ -21,6 +21,9 @@ struct Route {
     bool public_route = false;  // no token needed (/healthz, /metrics)
     std::vector<Role> roles;    // who may call it
     Handler handler;
+    // An upload route reads bodies up to the upload limit within the upload timeout
+    // (receipt_image_max_bytes, upload_timeout_s); every other route keeps body_limit_bytes.
+    bool upload = false;
 };
 
 struct RouteMatch {
@@ -34,6 +37,9 @@ class Router {
     void add(http::verb method, std::string pattern, std::initializer_list<Role> roles,
              Handler handler);
     void add_public(http::verb method, std::string pattern, Handler handler);
+    // The same as add, for a route whose body is an uploaded file (see Route::upload).
+    void add_upload(http::verb method, std::string pattern, std::initializer_list<Role> roles,
+                    Handler handler);
     RouteMatch match(http::verb method, std::string_view path) const;
     const std::vector<Route>& routes() const { return routes_; }
 

@@ -10,8 +10,11 @@ void add_contract_routes(Router& r);  // /v1/contracts
 void add_call_routes(Router& r);      // /v1/coverage/check, /v1/calls, /v1/incidents
 void add_partner_routes(Router& r);   // /v1/partners, /v1/partner/position
 void add_job_routes(Router& r);       // /v1/incidents/{id}/jobs, /v1/jobs, /v1/partner/jobs
-void add_claim_routes(Router& r);     // /v1/customer/sessions, /v1/claims, /v1/payouts,
-                                      // /v1/partners/{id}/statement
+void add_claim_routes(Router& r);     // /v1/claims, /v1/payouts, /v1/partners/{id}/statement
+void add_signin_routes(Router& r);    // /v1/customer/sessions (one-time code)
+void add_receipt_image_routes(Router& r);  // /v1/receipt-images
+void add_link_routes(Router& r);      // /v1/location-links, /v1/incidents/{id}/tracking-links,
+                                      // /v1/track/{token}
 
 inline void add_all_routes(Router& r) {
     add_system_routes(r);
@@ -21,6 +24,9 @@ inline void add_all_routes(Router& r) {
     add_partner_routes(r);
     add_job_routes(r);
     add_claim_routes(r);
+    add_signin_routes(r);
+    add_receipt_image_routes(r);
+    add_link_routes(r);
 }
 
 }  // namespace roadside::api

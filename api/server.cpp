@@ -18,6 +18,7 @@
 
 #include "api/log.hpp"
 #include "api/pipeline.hpp"
+#include <array>
 
 namespace roadside::api {
 
@@ -126,14 +127,18 @@ awaitable<void> write_error(beast::tcp_stream& stream, int status, std::string_v
     co_await beast::http::async_write(stream, res, asio::as_tuple(use_awaitable));
 }
 
-// The response for a request that could not be read; nullopt when the peer is simply gone.
+awaitable<void> answer_too_large(beast::tcp_stream& stream, std::size_t body_limit) {
+    co_await write_error(stream, 413, "body_too_large",
+                         "the request body is larger than " + std::to_string(body_limit) +
+                             " bytes");
+}
+
+// The response for a request that could not be read; false when the peer is simply gone.
 awaitable<bool> answer_read_error(beast::tcp_stream& stream, const boost::system::error_code& ec,
                                   std::size_t body_limit) {
     using he = beast::http::error;
     if (ec == he::body_limit) {
-        co_await write_error(
-            stream, 413, "body_too_large",
-            "the request body is larger than " + std::to_string(body_limit) + " bytes");
+        co_await answer_too_large(stream, body_limit);
         co_return true;
     }
     if (ec == he::header_limit) {
@@ -173,7 +178,38 @@ awaitable<std::optional<boost::system::error_code>> read_with_deadline(
     co_return std::nullopt;
 }
 
+// After an answer to a request whose body was not read (413, 408…): the sending side is shut
+// down and what the client still sends is read and dropped, up to `max_bytes` or `timeout`, before
+// the socket is closed. Closing a socket with unread data makes the kernel reset the connection,
+// and a reset can destroy the answer before the client has read it; this way a browser that is
+// still uploading 50 MB sees the 413.
+awaitable<void> linger(tcp::socket& socket, std::size_t max_bytes, std::chrono::seconds timeout) {
+    boost::system::error_code ignored;
+    socket.shutdown(tcp::socket::shutdown_send, ignored);
+    asio::steady_timer deadline(socket.get_executor(), timeout);
+    auto drain = [&]() -> awaitable<void> {
+        std::array<char, 64 * 1024> scratch{};
+        std::size_t dropped = 0;
+        while (dropped < max_bytes) {
+            auto [ec, n] = co_await socket.async_read_some(asio::buffer(scratch),
+                                                           asio::as_tuple(use_awaitable));
+            if (ec) co_return;  // the client closed (or reset) its side: done
+            dropped += n;
+        }
+    };
+    co_await (drain() || deadline.async_wait(asio::as_tuple(use_awaitable)));
+}
+
+// The target's path, without the query.
+std::string_view target_path(std::string_view target) {
+    return target.substr(0, target.find('?'));
+}
+
 }  // namespace
+
+const Route* Server::route_of(const Request& header) const {
+    return router_.match(header.method(), target_path(header.target())).route;
+}
 
 awaitable<void> Server::run_session(std::shared_ptr<Session> s) {
     const auto& settings = app_.settings;
@@ -183,16 +219,37 @@ awaitable<void> Server::run_session(std::shared_ptr<Session> s) {
             if (!co_await wait_for_request(*s)) break;
             http::request_parser<http::string_body> parser;
             parser.header_limit(static_cast<std::uint32_t>(settings.header_limit_bytes));
-            parser.body_limit(settings.body_limit_bytes);
+            // The largest body any route takes; the route's own limit is applied once the
+            // header says which route it is.
+            const std::size_t largest =
+                std::max(settings.body_limit_bytes, settings.receipt_image_max_bytes);
+            parser.body_limit(largest);
 
             // Reads race a timer on the raw socket: tcp_stream's own timeout would close the
             // socket and leave no way to answer 408.
             const auto header = co_await read_with_deadline(s->stream.socket(), s->buffer, parser,
                                                             settings.header_timeout_s, true);
             if (header) {
-                co_await answer_read_error(s->stream, *header, settings.body_limit_bytes);
+                if (co_await answer_read_error(s->stream, *header, largest)) {
+                    co_await linger(s->stream.socket(), settings.linger_max_bytes,
+                                    settings.linger_timeout_s);
+                }
                 break;
             }
+            const Route* route = route_of(parser.get());
+            const bool upload = route != nullptr && route->upload;
+            const std::size_t body_limit =
+                upload ? settings.receipt_image_max_bytes : settings.body_limit_bytes;
+            const std::chrono::seconds body_timeout =
+                upload ? settings.upload_timeout_s : settings.request_timeout_s;
+            if (parser.content_length() && *parser.content_length() > body_limit) {
+                // Answered before the body is read (and without a 100 Continue).
+                co_await answer_too_large(s->stream, body_limit);
+                co_await linger(s->stream.socket(), settings.linger_max_bytes,
+                                settings.linger_timeout_s);
+                break;
+            }
+            parser.body_limit(body_limit);
             if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
                 http::response<http::empty_body> go_on{http::status::continue_, 11};
                 s->stream.expires_after(settings.request_timeout_s);
@@ -202,9 +259,12 @@ awaitable<void> Server::run_session(std::shared_ptr<Session> s) {
             }
             if (!parser.is_done()) {
                 const auto body = co_await read_with_deadline(s->stream.socket(), s->buffer, parser,
-                                                              settings.request_timeout_s, false);
+                                                              body_timeout, false);
                 if (body) {
-                    co_await answer_read_error(s->stream, *body, settings.body_limit_bytes);
+                    if (co_await answer_read_error(s->stream, *body, body_limit)) {
+                        co_await linger(s->stream.socket(), settings.linger_max_bytes,
+                                        settings.linger_timeout_s);
+                    }
                     break;
                 }
             }

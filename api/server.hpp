@@ -34,6 +34,8 @@ class Server {
     boost::asio::awaitable<void> accept_loop();
     boost::asio::awaitable<void> run_session(std::shared_ptr<Session> s);
     boost::asio::awaitable<bool> wait_for_request(Session& s);
+    // The route a request's header names (nullptr when none): decides its body limit.
+    const Route* route_of(const Request& header) const;
 
     boost::asio::io_context& ioc_;
     App& app_;

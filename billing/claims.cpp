@@ -218,6 +218,16 @@ std::string format_km(std::int64_t metres) {
     return out;
 }
 
+// An earlier receipt of the claim carries the same image (issue 14: the same photo twice counts
+// once, whatever the two lines say).
+bool same_image_before(const std::vector<Receipt>& receipts, std::size_t i) {
+    if (!receipts[i].image) return false;
+    for (std::size_t j = 0; j < i; ++j) {
+        if (receipts[j].image == receipts[i].image) return true;
+    }
+    return false;
+}
+
 std::string join_indexes(const std::vector<std::size_t>& indexes) {
     std::string out;
     for (const std::size_t i : indexes) {
@@ -376,6 +386,7 @@ ClaimDecision adjudicate(const IncidentFacts& incident, const ClaimInput& claim)
             repeated = o.amount_yen == r.amount_yen && o.issued_on == r.issued_on &&
                        o.kind == r.kind && o.issuer == r.issuer;
         }
+        repeated = repeated || same_image_before(claim.receipts, i);
         const bool counts = kind_ok && !early && !late && !repeated;
         d.receipt_counted.push_back(counts);
         if (counts) {

@@ -62,6 +62,9 @@ struct Receipt {
     core::Date issued_on;
     std::string issuer;
     ReceiptKind kind = ReceiptKind::taxi_fare;
+    // What identifies the receipt's image, when one is attached (the upload's SHA-256): the same
+    // image twice is the same receipt, whatever the lines say (issue 14).
+    std::optional<std::string> image;
 };
 
 // What the incident says, as stored when the call was taken and the jobs were completed.

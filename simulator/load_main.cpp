@@ -50,6 +50,9 @@ void usage(std::FILE* to) {
         "                          workload's 0.12; more gives more remote breakdowns and claims)\n"
         "  --drain-timeout S       seconds calls in flight may take to finish (default 30)\n"
         "  --request-timeout S     seconds per request (default 10)\n"
+        "  --sms-outbox FILE       where the server appends its text messages, for the\n"
+        "                          customers' sign-in codes (default $ROADSIDE_SMS_OUTBOX,\n"
+        "                          else var/sms-outbox.log, which scripts/run.sh sets)\n"
         "  --json FILE             also write the report as JSON\n"
         "  --quiet                 no progress lines on stderr\n"
         "  --help                  this text\n"
@@ -158,6 +161,7 @@ Parsed parse_args(const std::vector<std::string>& args) {
     std::string url = kDefaultUrl;
     std::optional<std::string> token;
     std::optional<std::string> token_file;
+    bool sms_outbox_given = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
         std::string name = args[i];
         std::optional<std::string> inline_value;
@@ -205,6 +209,10 @@ Parsed parse_args(const std::vector<std::string>& args) {
             o.request_timeout_ms =
                 static_cast<std::int64_t>(parse_positive(name, value(), 600) * 1000.0);
             if (o.request_timeout_ms < 1) throw BadArgument("--request-timeout is too short");
+        } else if (name == "--sms-outbox") {
+            o.sms_outbox = value();
+            if (o.sms_outbox.empty()) throw BadArgument("--sms-outbox names no file");
+            sms_outbox_given = true;
         } else if (name == "--json") {
             p.json_file = value();
             if (p.json_file->empty()) throw BadArgument("--json names no file");
@@ -214,6 +222,9 @@ Parsed parse_args(const std::vector<std::string>& args) {
     }
     if (p.help) return p;
     parse_url(url, o);
+    if (const char* env = std::getenv("ROADSIDE_SMS_OUTBOX"); !sms_outbox_given && env && *env) {
+        o.sms_outbox = env;
+    }
     // The admin token: given, else from the environment, else from a file.
     if (token) {
         o.admin_token = *token;

@@ -48,6 +48,8 @@ struct JobRow {
     std::string problem;
     std::string caller_phone;
     std::optional<core::Instant> completed_at;
+    std::optional<std::int64_t> offer_expires_at_ms;  // the deadline to the millisecond
+    bool has_signature = false;                       // the customer signed at completion
 };
 
 struct NewJob {
@@ -115,6 +117,7 @@ boost::asio::awaitable<std::vector<std::string>> busy_partners(Connection& db,
 struct OfferMade {
     core::Instant expires_at;
     int seq = 0;
+    std::int64_t expires_at_ms = 0;
 };
 boost::asio::awaitable<OfferMade> insert_offer(Connection& db, std::string_view job_id,
                                                std::string_view partner_id,
