@@ -147,8 +147,11 @@ awaitable<Reply> get_image(RequestContext& ctx) {
     store::Connection* db = co_await ctx.db();
     const auto meta = co_await store::find_receipt_image(*db, id);
     if (!meta) throw image_not_found();
-    if (ctx.principal.role == Role::customer &&
-        (!meta->contract_id || meta->contract_id != ctx.principal.contract_id)) {
+    // A customer sees its own contract's images; a partner none (issue 14: anyone but the owner,
+    // agents and reviewers gets a 404, as if the image did not exist).
+    if (ctx.principal.role == Role::partner ||
+        (ctx.principal.role == Role::customer &&
+         (!meta->contract_id || meta->contract_id != ctx.principal.contract_id))) {
         throw image_not_found();
     }
     auto data = co_await store::receipt_image_data(*db, id);
@@ -170,8 +173,8 @@ awaitable<Reply> get_image(RequestContext& ctx) {
 void add_receipt_image_routes(Router& r) {
     r.add_upload(http::verb::post, "/v1/receipt-images", {Role::admin, Role::agent, Role::customer},
                  upload_image);
-    r.add(http::verb::get, "/v1/receipt-images/{id}", {Role::admin, Role::agent, Role::customer},
-          get_image);
+    r.add(http::verb::get, "/v1/receipt-images/{id}",
+          {Role::admin, Role::agent, Role::customer, Role::partner}, get_image);
 }
 
 }  // namespace roadside::api
