@@ -5,7 +5,8 @@
 #   - coverage checks (POST /v1/coverage/check) against pgbench running the same query;
 #   - nearest-partner selection among 10,000 partners against PostGIS (bench-postgis), and the
 #     index against the brute force (bench-select);
-#   - the server's resident memory, idle and under load.
+#   - the server's resident memory, idle and under load;
+#   - a 5 MB receipt photo: upload end to end, the re-encode's CPU, memory with 10 at once.
 # Installs what is missing (PostGIS too), builds Release into build/, starts a throwaway
 # PostgreSQL cluster and the server on free ports, and stops and removes both on exit, failure
 # included. The raw results stay in build/bench-results/.
@@ -74,7 +75,7 @@ IO_THREADS="$(nproc)"
 
 STARTED_NS="$(date +%s%N)"
 install_missing_packages postgresql-15-postgis-3
-build "$ROOT/build" Release OFF roadside bench-http bench-postgis bench-report bench-select
+build "$ROOT/build" Release OFF roadside bench-http bench-postgis bench-report bench-select bench-upload
 BIN="$ROOT/build/bin"
 LOAD_BEFORE="$(cut -d' ' -f1 /proc/loadavg)"
 
@@ -380,6 +381,14 @@ rss_idle_kb=$RSS_IDLE_KB
 rss_end_kb=$(rss_kb "$server_pid" VmRSS)
 hwm_end_kb=$(rss_kb "$server_pid" VmHWM)
 EOF
+
+UPLOAD_RUNS=10
+[ "$QUICK" -eq 1 ] && UPLOAD_RUNS=3
+say "receipt photos: a 5 MB photo uploaded $UPLOAD_RUNS times, then 10 at once (bench-upload)"
+UPLOAD=("$BIN/bench-upload" --port "$HTTP_PORT" --photo-mb 5 --runs "$UPLOAD_RUNS" --concurrent 10
+        --rss-pid "$server_pid" --out "$RES/upload.kv")
+record upload "ROADSIDE_BENCH_TOKEN=\$AGENT_TOKEN" "${UPLOAD[@]}"
+ROADSIDE_BENCH_TOKEN="$AGENT_TOKEN" "${UPLOAD[@]}" >&2 || die "bench-upload: an upload was not stored"
 
 # perf_top FILE.perf ARGS...: perf report's first lines, names cut short.
 perf_top() {
