@@ -6,11 +6,11 @@
 #include <time.h>
 
 #include <atomic>
-#include <cstdint>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <cstdint>
 #include <type_traits>
 
 #include "api/errors.hpp"
@@ -33,7 +33,8 @@ class ImageWorkers {
         using R = std::invoke_result_t<F>;
         if (in_flight_.fetch_add(1) >= limit_) {
             in_flight_.fetch_sub(1);
-            throw ApiError(503, "overloaded", "too many uploads are being processed; retry shortly");
+            throw ApiError(503, "overloaded",
+                           "too many uploads are being processed; retry shortly");
         }
         struct Release {
             std::atomic<int>& n;

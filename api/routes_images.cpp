@@ -59,10 +59,8 @@ json image_json(const store::ReceiptImageMeta& m) {
             throw ApiError(415, "unsupported_image_type",
                            "the file is not a JPEG, PNG, HEIC or PDF (judged by its content)");
         case media::ImageRefusal::too_many_pixels:
-            throw ApiError(422, "image_too_large",
-                           "the image has more pixels than a receipt needs",
-                           {{"max_pixels", s.receipt_image_max_pixels},
-                            {"declared", o.detail}});
+            throw ApiError(422, "image_too_large", "the image has more pixels than a receipt needs",
+                           {{"max_pixels", s.receipt_image_max_pixels}, {"declared", o.detail}});
         case media::ImageRefusal::unreadable:
             break;
     }

@@ -273,8 +273,8 @@ json tracking_json(const store::TrackingFacts& t, const store::TrackingLinkRow& 
                 {"eta_at", json()},
                 {"distance_km", json()},
                 {"position_at", json()},
-                {"updated_at", t.job_updated_at ? json(core::format_japan_time(*t.job_updated_at))
-                                                : json()},
+                {"updated_at",
+                 t.job_updated_at ? json(core::format_japan_time(*t.job_updated_at)) : json()},
                 {"expires_at", core::format_japan_time(link.expires_at)}};
     if (coming && t.eta_minutes && t.accepted_at) {
         out["eta_at"] =
@@ -283,7 +283,8 @@ json tracking_json(const store::TrackingFacts& t, const store::TrackingLinkRow& 
     if (coming && t.partner_position) {
         const double m = geo::distance_m(*t.partner_position, t.breakdown);
         out["distance_km"] = km_from_m(std::llround(m));
-        if (t.partner_position_at) out["position_at"] = core::format_japan_time(*t.partner_position_at);
+        if (t.partner_position_at)
+            out["position_at"] = core::format_japan_time(*t.partner_position_at);
     }
     return out;
 }

@@ -12,10 +12,10 @@
 // refuse (429) once over their limits; the contract number alone only ever slows failures down.
 // A stranger therefore locks out only his own address, and the holder who completes the code is
 // never refused for what others did.
+#include <openssl/crypto.h>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <openssl/crypto.h>
 
 #include "api/errors.hpp"
 #include "api/json_in.hpp"
@@ -52,9 +52,9 @@ std::chrono::milliseconds backoff(const config::ServerSettings& s, int failures,
 }
 
 struct SigninKeys {
-    std::string contract;           // 'contract:<no>': only slows
-    std::string contract_address;   // 'contract:<no>@<address>': refuses over its limit
-    std::string address;            // 'address:<address>': refuses over its limit
+    std::string contract;          // 'contract:<no>': only slows
+    std::string contract_address;  // 'contract:<no>@<address>': refuses over its limit
+    std::string address;           // 'address:<address>': refuses over its limit
 };
 
 SigninKeys signin_keys(const std::string& contract_no, const std::string& remote) {
@@ -226,9 +226,9 @@ std::string read_code(const Fields& f) {
     for (const char c : code) {
         if (c != ' ') digits.push_back(c);
     }
-    const bool ok = digits.size() == kCodeDigits &&
-                    std::all_of(digits.begin(), digits.end(),
-                                [](char c) { return c >= '0' && c <= '9'; });
+    const bool ok =
+        digits.size() == kCodeDigits &&
+        std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
     if (!ok) invalid_field("code", "the 6-digit code from the text message");
     return digits;
 }
@@ -238,7 +238,8 @@ awaitable<Reply> verify_code(RequestContext& ctx) {
     const std::string code = read_code(Fields(body));
     const std::string& id = ctx.param("challenge_id");
     const auto not_found = [] {
-        return ApiError(404, "challenge_not_found", "no sign-in with this id is waiting for a code");
+        return ApiError(404, "challenge_not_found",
+                        "no sign-in with this id is waiting for a code");
     };
     if (!is_uuid(id)) throw not_found();
     store::Connection* db = co_await ctx.db();
@@ -253,8 +254,8 @@ awaitable<Reply> verify_code(RequestContext& ctx) {
         throw fail(challenge_gone("challenge_expired", "this code has expired; ask for a new one"));
     }
     if (attempt->attempt > attempt->max_attempts) {
-        throw fail(challenge_gone("challenge_exhausted",
-                                  "too many wrong codes; ask for a new one"));
+        throw fail(
+            challenge_gone("challenge_exhausted", "too many wrong codes; ask for a new one"));
     }
     if (!code_matches(ctx.app, attempt->code_hash, code)) {
         throw fail(ApiError(401, "invalid_code", "the code is not right",
@@ -281,12 +282,12 @@ awaitable<Reply> verify_code(RequestContext& ctx) {
     const store::TokenRow row = co_await store::insert_token(*db, t);
     ctx.app.metrics.count_signin("succeeded");
     co_return Reply::json(
-        201, {{"token", token},
-              {"role", "customer"},
-              {"contract_id", contract->contract.id},
-              {"contract_no", contract->contract.contract_no},
-              {"expires_at", row.expires_at ? json(core::format_japan_time(*row.expires_at))
-                                            : json()}});
+        201,
+        {{"token", token},
+         {"role", "customer"},
+         {"contract_id", contract->contract.id},
+         {"contract_no", contract->contract.contract_no},
+         {"expires_at", row.expires_at ? json(core::format_japan_time(*row.expires_at)) : json()}});
 }
 
 }  // namespace

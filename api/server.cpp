@@ -211,64 +211,71 @@ const Route* Server::route_of(const Request& header) const {
     return router_.match(header.method(), target_path(header.target())).route;
 }
 
+// Reads one request: the header (header timeout), then, within the route's own body limit, the
+// body (request or upload timeout). nullopt when the connection must end: the peer left, or the
+// request could not be read and was answered (then lingering, so that the answer arrives).
+awaitable<std::optional<Request>> Server::read_request(Session& s) {
+    const auto& settings = app_.settings;
+    namespace http = beast::http;
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(settings.header_limit_bytes));
+    // The largest body any route takes; the route's own limit is applied once the header says
+    // which route it is.
+    const std::size_t largest =
+        std::max(settings.body_limit_bytes, settings.receipt_image_max_bytes);
+    parser.body_limit(largest);
+    const auto linger_after = [&](bool answered) -> awaitable<void> {
+        if (answered) {
+            co_await linger(s.stream.socket(), settings.linger_max_bytes,
+                            settings.linger_timeout_s);
+        }
+    };
+    // Reads race a timer on the raw socket: tcp_stream's own timeout would close the socket and
+    // leave no way to answer 408.
+    const auto header = co_await read_with_deadline(s.stream.socket(), s.buffer, parser,
+                                                    settings.header_timeout_s, true);
+    if (header) {
+        co_await linger_after(co_await answer_read_error(s.stream, *header, largest));
+        co_return std::nullopt;
+    }
+    const Route* route = route_of(parser.get());
+    const bool upload = route != nullptr && route->upload;
+    const std::size_t body_limit =
+        upload ? settings.receipt_image_max_bytes : settings.body_limit_bytes;
+    if (parser.content_length() && *parser.content_length() > body_limit) {
+        // Answered before the body is read (and without a 100 Continue).
+        co_await answer_too_large(s.stream, body_limit);
+        co_await linger_after(true);
+        co_return std::nullopt;
+    }
+    parser.body_limit(body_limit);
+    if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
+        http::response<http::empty_body> go_on{http::status::continue_, 11};
+        s.stream.expires_after(settings.request_timeout_s);
+        auto [cec, cn] = co_await http::async_write(s.stream, go_on, asio::as_tuple(use_awaitable));
+        if (cec) co_return std::nullopt;
+    }
+    if (!parser.is_done()) {
+        const auto body = co_await read_with_deadline(
+            s.stream.socket(), s.buffer, parser,
+            upload ? settings.upload_timeout_s : settings.request_timeout_s, false);
+        if (body) {
+            co_await linger_after(co_await answer_read_error(s.stream, *body, body_limit));
+            co_return std::nullopt;
+        }
+    }
+    co_return parser.release();
+}
+
 awaitable<void> Server::run_session(std::shared_ptr<Session> s) {
     const auto& settings = app_.settings;
     namespace http = beast::http;
     try {
         for (;;) {
             if (!co_await wait_for_request(*s)) break;
-            http::request_parser<http::string_body> parser;
-            parser.header_limit(static_cast<std::uint32_t>(settings.header_limit_bytes));
-            // The largest body any route takes; the route's own limit is applied once the
-            // header says which route it is.
-            const std::size_t largest =
-                std::max(settings.body_limit_bytes, settings.receipt_image_max_bytes);
-            parser.body_limit(largest);
-
-            // Reads race a timer on the raw socket: tcp_stream's own timeout would close the
-            // socket and leave no way to answer 408.
-            const auto header = co_await read_with_deadline(s->stream.socket(), s->buffer, parser,
-                                                            settings.header_timeout_s, true);
-            if (header) {
-                if (co_await answer_read_error(s->stream, *header, largest)) {
-                    co_await linger(s->stream.socket(), settings.linger_max_bytes,
-                                    settings.linger_timeout_s);
-                }
-                break;
-            }
-            const Route* route = route_of(parser.get());
-            const bool upload = route != nullptr && route->upload;
-            const std::size_t body_limit =
-                upload ? settings.receipt_image_max_bytes : settings.body_limit_bytes;
-            const std::chrono::seconds body_timeout =
-                upload ? settings.upload_timeout_s : settings.request_timeout_s;
-            if (parser.content_length() && *parser.content_length() > body_limit) {
-                // Answered before the body is read (and without a 100 Continue).
-                co_await answer_too_large(s->stream, body_limit);
-                co_await linger(s->stream.socket(), settings.linger_max_bytes,
-                                settings.linger_timeout_s);
-                break;
-            }
-            parser.body_limit(body_limit);
-            if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
-                http::response<http::empty_body> go_on{http::status::continue_, 11};
-                s->stream.expires_after(settings.request_timeout_s);
-                auto [cec, cn] =
-                    co_await http::async_write(s->stream, go_on, asio::as_tuple(use_awaitable));
-                if (cec) break;
-            }
-            if (!parser.is_done()) {
-                const auto body = co_await read_with_deadline(s->stream.socket(), s->buffer, parser,
-                                                              body_timeout, false);
-                if (body) {
-                    if (co_await answer_read_error(s->stream, *body, body_limit)) {
-                        co_await linger(s->stream.socket(), settings.linger_max_bytes,
-                                        settings.linger_timeout_s);
-                    }
-                    break;
-                }
-            }
-            Request req = parser.release();
+            std::optional<Request> read = co_await read_request(*s);
+            if (!read) break;
+            Request req = std::move(*read);
 
             asio::steady_timer deadline(s->stream.get_executor(), settings.request_timeout_s);
             auto outcome = co_await (handle_request(app_, router_, req, s->remote) ||

@@ -29,7 +29,8 @@ boost::asio::awaitable<void> LoggingSmsSender::send(const SmsMessage& message) {
     if (!outbox_file_.empty()) {
         // One write() of the whole line with O_APPEND: lines from several servers never mix.
         std::lock_guard lock(mutex_);
-        const int fd = ::open(outbox_file_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+        const int fd =
+            ::open(outbox_file_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
         if (fd < 0) {
             log_warn("sms outbox " + outbox_file_ + " cannot be opened");
         } else {

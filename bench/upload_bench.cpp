@@ -191,7 +191,8 @@ long proc_status_kb(long pid, const char* field) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/status");
     std::string line;
     while (std::getline(in, line)) {
-        if (line.rfind(field, 0) == 0) return std::strtol(line.c_str() + std::strlen(field) + 1, nullptr, 10);
+        if (line.rfind(field, 0) == 0)
+            return std::strtol(line.c_str() + std::strlen(field) + 1, nullptr, 10);
     }
     return 0;
 }
@@ -210,9 +211,106 @@ double proc_cpu_s(long pid) {
 
 double percentile(std::vector<double> v, double p) {
     std::sort(v.begin(), v.end());
-    const auto i = static_cast<std::size_t>(std::clamp(p * (v.size() - 1) + 0.5, 0.0,
-                                                       static_cast<double>(v.size() - 1)));
+    const auto i = static_cast<std::size_t>(
+        std::clamp(p * (v.size() - 1) + 0.5, 0.0, static_cast<double>(v.size() - 1)));
     return v[i];
+}
+
+struct Sequential {
+    std::vector<double> ms;
+    double image_cpu_ms = 0;  // per upload
+    double proc_cpu_ms = 0;   // per upload
+    bool all_stored = true;
+};
+
+// 1 and 2: one upload after the other, each timed; the server's CPU around them.
+Sequential sequential(const Options& o, const std::string& token, const std::string& photo,
+                      int& counter) {
+    HttpClient probe(o.host, o.port, token, kRequestTimeout);
+    const std::map<std::string, std::string> jpeg = {{"Content-Type", "image/jpeg"}};
+    Sequential s;
+    const double image_cpu_before = metric(probe, "roadside_image_cpu_seconds_total");
+    const double proc_cpu_before = o.rss_pid ? proc_cpu_s(o.rss_pid) : 0;
+    for (int i = 0; i < o.runs; ++i) {
+        const std::string body = variant(photo, ++counter);
+        const auto t0 = Clock::now();
+        const auto r = probe.request("POST", "/v1/receipt-images", body, jpeg);
+        s.ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+        if (r.status != 201) {
+            s.all_stored = false;
+            std::fprintf(stderr, "bench-upload: %d %s\n", r.status, r.body.substr(0, 200).c_str());
+        }
+    }
+    s.image_cpu_ms =
+        1000 * (metric(probe, "roadside_image_cpu_seconds_total") - image_cpu_before) / o.runs;
+    s.proc_cpu_ms = o.rss_pid ? 1000 * (proc_cpu_s(o.rss_pid) - proc_cpu_before) / o.runs : 0;
+    return s;
+}
+
+struct Concurrent {
+    double wall_ms = 0;
+    long rss_before_kb = 0;
+    long rss_peak_kb = 0;
+    long rss_after_kb = 0;
+    long hwm_kb = 0;
+    bool all_stored = true;
+};
+
+// 3: --concurrent uploads at once, one connection each, the server's memory sampled meanwhile.
+Concurrent concurrent(const Options& o, const std::string& token, const std::string& photo,
+                      int& counter) {
+    const std::map<std::string, std::string> jpeg = {{"Content-Type", "image/jpeg"}};
+    Concurrent c;
+    c.rss_before_kb = o.rss_pid ? proc_status_kb(o.rss_pid, "VmRSS:") : 0;
+    std::atomic<bool> sampling{true};
+    std::atomic<long> peak{c.rss_before_kb};
+    std::thread sampler([&] {
+        while (o.rss_pid && sampling.load()) {
+            peak = std::max(peak.load(), proc_status_kb(o.rss_pid, "VmRSS:"));
+            std::this_thread::sleep_for(kRssSample);
+        }
+    });
+    std::vector<std::string> bodies;
+    for (int i = 0; i < o.concurrent; ++i) bodies.push_back(variant(photo, ++counter));
+    std::vector<int> statuses(static_cast<std::size_t>(o.concurrent));
+    std::latch start(o.concurrent);
+    const auto t0 = Clock::now();
+    std::vector<std::thread> clients;
+    for (int i = 0; i < o.concurrent; ++i) {
+        clients.emplace_back([&, i] {
+            HttpClient client(o.host, o.port, token, kRequestTimeout);
+            client.get("/healthz");
+            start.arrive_and_wait();
+            const auto n = static_cast<std::size_t>(i);
+            statuses[n] = client.request("POST", "/v1/receipt-images", bodies[n], jpeg).status;
+        });
+    }
+    for (auto& t : clients) t.join();
+    c.wall_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+    sampling = false;
+    sampler.join();
+    c.rss_peak_kb = peak.load();
+    for (const int st : statuses) c.all_stored = c.all_stored && st == 201;
+    c.rss_after_kb = o.rss_pid ? proc_status_kb(o.rss_pid, "VmRSS:") : 0;
+    c.hwm_kb = o.rss_pid ? proc_status_kb(o.rss_pid, "VmHWM:") : 0;
+    return c;
+}
+
+std::string report(const Options& o, const std::string& photo, const Sequential& s,
+                   const Concurrent& c) {
+    std::ostringstream kv;
+    kv << "photo_bytes=" << photo.size() << "\nphoto_width=" << kPhotoWidth
+       << "\nphoto_height=" << kPhotoHeight << "\nruns=" << o.runs
+       << "\nlatency_ms_p50=" << percentile(s.ms, 0.5)
+       << "\nlatency_ms_p90=" << percentile(s.ms, 0.9)
+       << "\nlatency_ms_max=" << percentile(s.ms, 1.0)
+       << "\nreencode_cpu_ms_per_upload=" << s.image_cpu_ms
+       << "\nserver_cpu_ms_per_upload=" << s.proc_cpu_ms << "\nconcurrent=" << o.concurrent
+       << "\nconcurrent_wall_ms=" << c.wall_ms << "\nrss_before_kb=" << c.rss_before_kb
+       << "\nrss_peak_kb=" << c.rss_peak_kb << "\nrss_after_kb=" << c.rss_after_kb
+       << "\nhwm_kb=" << c.hwm_kb
+       << "\nall_stored=" << (s.all_stored && c.all_stored ? "yes" : "no") << "\n";
+    return kv.str();
 }
 
 }  // namespace
@@ -220,9 +318,10 @@ double percentile(std::vector<double> v, double p) {
 int main(int argc, char** argv) {
     Options o;
     if (!parse_options(argc, argv, o)) {
-        std::fputs("usage: bench-upload --port P [--host H] [--photo-mb 5] [--runs 10] "
-                   "[--concurrent 10] [--rss-pid PID] [--out FILE]\n",
-                   stderr);
+        std::fputs(
+            "usage: bench-upload --port P [--host H] [--photo-mb 5] [--runs 10] "
+            "[--concurrent 10] [--rss-pid PID] [--out FILE]\n",
+            stderr);
         return 2;
     }
     const char* token = std::getenv("ROADSIDE_BENCH_TOKEN");
@@ -234,75 +333,11 @@ int main(int argc, char** argv) {
     const std::string photo = make_photo(o.photo_mb);
     std::fprintf(stderr, "bench-upload: photo %d x %d, %zu bytes\n", kPhotoWidth, kPhotoHeight,
                  photo.size());
-    HttpClient probe(o.host, o.port, token, kRequestTimeout);
-    const std::map<std::string, std::string> jpeg = {{"Content-Type", "image/jpeg"}};
     int counter = 0;
-    bool all_stored = true;
-
-    // 1 and 2: one after the other.
-    std::vector<double> ms;
-    const double image_cpu_before = metric(probe, "roadside_image_cpu_seconds_total");
-    const double proc_cpu_before = o.rss_pid ? proc_cpu_s(o.rss_pid) : 0;
-    for (int i = 0; i < o.runs; ++i) {
-        const std::string body = variant(photo, ++counter);
-        const auto t0 = Clock::now();
-        const auto r = probe.request("POST", "/v1/receipt-images", body, jpeg);
-        ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-        if (r.status != 201) {
-            all_stored = false;
-            std::fprintf(stderr, "bench-upload: %d %s\n", r.status, r.body.substr(0, 200).c_str());
-        }
-    }
-    const double image_cpu_ms =
-        1000 * (metric(probe, "roadside_image_cpu_seconds_total") - image_cpu_before) / o.runs;
-    const double proc_cpu_ms =
-        o.rss_pid ? 1000 * (proc_cpu_s(o.rss_pid) - proc_cpu_before) / o.runs : 0;
-
-    // 3: at once, sampling the server's memory.
-    const long rss_before = o.rss_pid ? proc_status_kb(o.rss_pid, "VmRSS:") : 0;
-    std::atomic<bool> sampling{true};
-    std::atomic<long> rss_peak{rss_before};
-    std::thread sampler([&] {
-        while (o.rss_pid && sampling.load()) {
-            rss_peak = std::max(rss_peak.load(), proc_status_kb(o.rss_pid, "VmRSS:"));
-            std::this_thread::sleep_for(kRssSample);
-        }
-    });
-    std::vector<std::string> bodies;
-    for (int i = 0; i < o.concurrent; ++i) bodies.push_back(variant(photo, ++counter));
-    std::vector<int> statuses(static_cast<std::size_t>(o.concurrent));
-    std::latch start(o.concurrent);
-    const auto c0 = Clock::now();
-    std::vector<std::thread> clients;
-    for (int i = 0; i < o.concurrent; ++i) {
-        clients.emplace_back([&, i] {
-            HttpClient c(o.host, o.port, token, kRequestTimeout);
-            c.get("/healthz");
-            start.arrive_and_wait();
-            statuses[static_cast<std::size_t>(i)] =
-                c.request("POST", "/v1/receipt-images", bodies[static_cast<std::size_t>(i)], jpeg)
-                    .status;
-        });
-    }
-    for (auto& t : clients) t.join();
-    const double concurrent_ms = std::chrono::duration<double, std::milli>(Clock::now() - c0).count();
-    sampling = false;
-    sampler.join();
-    for (const int s : statuses) all_stored = all_stored && s == 201;
-    const long rss_after = o.rss_pid ? proc_status_kb(o.rss_pid, "VmRSS:") : 0;
-    const long hwm = o.rss_pid ? proc_status_kb(o.rss_pid, "VmHWM:") : 0;
-
-    std::ostringstream kv;
-    kv << "photo_bytes=" << photo.size() << "\nphoto_width=" << kPhotoWidth
-       << "\nphoto_height=" << kPhotoHeight << "\nruns=" << o.runs
-       << "\nlatency_ms_p50=" << percentile(ms, 0.5) << "\nlatency_ms_p90=" << percentile(ms, 0.9)
-       << "\nlatency_ms_max=" << percentile(ms, 1.0)
-       << "\nreencode_cpu_ms_per_upload=" << image_cpu_ms
-       << "\nserver_cpu_ms_per_upload=" << proc_cpu_ms << "\nconcurrent=" << o.concurrent
-       << "\nconcurrent_wall_ms=" << concurrent_ms << "\nrss_before_kb=" << rss_before
-       << "\nrss_peak_kb=" << rss_peak.load() << "\nrss_after_kb=" << rss_after
-       << "\nhwm_kb=" << hwm << "\nall_stored=" << (all_stored ? "yes" : "no") << "\n";
-    std::fputs(kv.str().c_str(), stdout);
-    if (!o.out.empty()) std::ofstream(o.out) << kv.str();
-    return all_stored ? 0 : 1;
+    const Sequential s = sequential(o, token, photo, counter);
+    const Concurrent c = concurrent(o, token, photo, counter);
+    const std::string kv = report(o, photo, s, c);
+    std::fputs(kv.c_str(), stdout);
+    if (!o.out.empty()) std::ofstream(o.out) << kv;
+    return s.all_stored && c.all_stored ? 0 : 1;
 }

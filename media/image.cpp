@@ -47,8 +47,8 @@ bool starts_with(std::string_view bytes, std::string_view magic) {
 
 // The brands of HEIF still images (ISO/IEC 23008-12), HEVC-coded or generic.
 bool heif_brand(std::string_view brand) {
-    static constexpr std::array<std::string_view, 8> kBrands = {
-        "heic", "heix", "hevc", "hevx", "heim", "heis", "mif1", "msf1"};
+    static constexpr std::array<std::string_view, 8> kBrands = {"heic", "heix", "hevc", "hevx",
+                                                                "heim", "heis", "mif1", "msf1"};
     return std::find(kBrands.begin(), kBrands.end(), brand) != kBrands.end();
 }
 
@@ -147,12 +147,10 @@ bool normalise(Image& img, SourceType type, int max_side_px) {
 bool encode(VipsImage* img, bool as_jpeg, std::string& out) {
     void* buf = nullptr;
     std::size_t len = 0;
-    const int rc =
-        as_jpeg
-            ? vips_jpegsave_buffer(img, &buf, &len, "Q", kJpegQuality, "strip", TRUE,
-                                   "optimize_coding", TRUE, nullptr)
-            : vips_pngsave_buffer(img, &buf, &len, "strip", TRUE, "compression", kPngCompression,
-                                  nullptr);
+    const int rc = as_jpeg ? vips_jpegsave_buffer(img, &buf, &len, "Q", kJpegQuality, "strip", TRUE,
+                                                  "optimize_coding", TRUE, nullptr)
+                           : vips_pngsave_buffer(img, &buf, &len, "strip", TRUE, "compression",
+                                                 kPngCompression, nullptr);
     if (rc != 0) return false;
     std::unique_ptr<void, GFree> owned(buf);
     out.assign(static_cast<const char*>(buf), len);

@@ -1,7 +1,7 @@
 #include "simulator/sms_outbox.hpp"
 
-#include <fstream>
 #include <algorithm>
+#include <fstream>
 #include <thread>
 
 namespace roadside::sim {

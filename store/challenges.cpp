@@ -48,10 +48,14 @@ std::string from_hex(std::string_view hex) {
 
 awaitable<ChallengeCreated> insert_challenge(Connection& db, const NewChallenge& c) {
     Params p;
-    p.add(c.contract_id).add_bytea(c.code_hash).add(c.sent_to).add(c.address).add(c.max_attempts).add(c.lifetime_s);
+    p.add(c.contract_id)
+        .add_bytea(c.code_hash)
+        .add(c.sent_to)
+        .add(c.address)
+        .add(c.max_attempts)
+        .add(c.lifetime_s);
     const Result r = co_await db.query(kInsertChallenge, p);
-    co_return ChallengeCreated{r.string(0, 0),
-                               core::Instant{std::chrono::seconds{r.int64(0, 1)}}};
+    co_return ChallengeCreated{r.string(0, 0), core::Instant{std::chrono::seconds{r.int64(0, 1)}}};
 }
 
 awaitable<std::optional<ChallengeTry>> count_challenge_try(Connection& db, std::string_view id) {

@@ -12,7 +12,7 @@ namespace roadside::store {
 struct NewChallenge {
     std::string contract_id;
     std::string code_hash;  // raw bytes (api/signin: salt and keyed hash)
-    std::string sent_to;  // masked
+    std::string sent_to;    // masked
     std::string address;
     int max_attempts = 5;
     int lifetime_s = 600;  // from now, by the database's clock

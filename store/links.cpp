@@ -8,9 +8,9 @@ namespace {
 
 #define EPOCH(col) "floor(extract(epoch FROM " col "))::bigint"
 
-#define LOCATION_COLUMNS                                                                   \
-    "id, contract_id, incident_id, sent_to, created_by, " EPOCH("created_at") ", "        \
-    EPOCH("expires_at") ", expires_at <= now(), " EPOCH("used_at") ", lat, lon, accuracy_m"
+#define LOCATION_COLUMNS                                                                  \
+    "id, contract_id, incident_id, sent_to, created_by, " EPOCH("created_at") ", " EPOCH( \
+        "expires_at") ", expires_at <= now(), " EPOCH("used_at") ", lat, lon, accuracy_m"
 
 constexpr Statement kInsertLocationLink{
     "location_link_insert",
@@ -18,9 +18,9 @@ constexpr Statement kInsertLocationLink{
     " expires_at) VALUES ($1::bytea, $2, $3, $4, $5, now() + make_interval(secs => $6))"
     " RETURNING " LOCATION_COLUMNS};
 
-constexpr Statement kFindLocationLink{
-    "location_link_find",
-    "SELECT " LOCATION_COLUMNS " FROM location_links WHERE token_hash = $1::bytea"};
+constexpr Statement kFindLocationLink{"location_link_find",
+                                      "SELECT " LOCATION_COLUMNS
+                                      " FROM location_links WHERE token_hash = $1::bytea"};
 
 constexpr Statement kRecordLocation{
     "location_link_record",
@@ -28,8 +28,9 @@ constexpr Statement kRecordLocation{
     " WHERE token_hash = $1::bytea AND used_at IS NULL AND expires_at > now()"
     " RETURNING " LOCATION_COLUMNS};
 
-#define TRACKING_COLUMNS \
-    "id, incident_id, sent_to, " EPOCH("created_at") ", " EPOCH("expires_at") ", expires_at <= now()"
+#define TRACKING_COLUMNS                                         \
+    "id, incident_id, sent_to, " EPOCH("created_at") ", " EPOCH( \
+        "expires_at") ", expires_at <= now()"
 
 constexpr Statement kInsertTrackingLink{
     "tracking_link_insert",
@@ -37,9 +38,9 @@ constexpr Statement kInsertTrackingLink{
     " VALUES ($1::bytea, $2, $3, $4, now() + make_interval(secs => $5))"
     " RETURNING " TRACKING_COLUMNS};
 
-constexpr Statement kFindTrackingLink{
-    "tracking_link_find",
-    "SELECT " TRACKING_COLUMNS " FROM tracking_links WHERE token_hash = $1::bytea"};
+constexpr Statement kFindTrackingLink{"tracking_link_find",
+                                      "SELECT " TRACKING_COLUMNS
+                                      " FROM tracking_links WHERE token_hash = $1::bytea"};
 
 // The incident's latest job (an open one if any), its partner, and when the partner accepted.
 constexpr Statement kTrackingFacts{
@@ -119,8 +120,7 @@ awaitable<std::optional<LocationLinkRow>> find_location_link(Connection& db,
 
 awaitable<std::optional<LocationLinkRow>> record_location(Connection& db,
                                                           std::string_view token_hash,
-                                                          geo::LatLon position,
-                                                          double accuracy_m) {
+                                                          geo::LatLon position, double accuracy_m) {
     Params p;
     p.add_bytea(token_hash).add(position.lat_deg).add(position.lon_deg).add(accuracy_m);
     const Result r = co_await db.query(kRecordLocation, p);

@@ -6,9 +6,9 @@ using boost::asio::awaitable;
 
 namespace {
 
-#define IMAGE_COLUMNS                                                                       \
-    "id, contract_id, content_type, source_type, encode(sha256, 'hex'),"                   \
-    " encode(source_sha256, 'hex'), octet_length(data), source_bytes, width, height,"      \
+#define IMAGE_COLUMNS                                                                 \
+    "id, contract_id, content_type, source_type, encode(sha256, 'hex'),"              \
+    " encode(source_sha256, 'hex'), octet_length(data), source_bytes, width, height," \
     " uploaded_by, floor(extract(epoch FROM created_at))::bigint"
 
 constexpr Statement kInsertImage{
@@ -20,7 +20,8 @@ constexpr Statement kInsertImage{
 
 constexpr Statement kFindSameUpload{
     "receipt_image_same_upload",
-    "SELECT " IMAGE_COLUMNS " FROM receipt_images WHERE source_sha256 = $3::bytea"
+    "SELECT " IMAGE_COLUMNS
+    " FROM receipt_images WHERE source_sha256 = $3::bytea"
     " AND (contract_id = $1::uuid OR ($1::uuid IS NULL AND contract_id IS NULL"
     "  AND uploaded_by = $2))"
     " ORDER BY created_at, id LIMIT 1"};
@@ -29,11 +30,11 @@ constexpr Statement kFindImage{"receipt_image_find",
                                "SELECT " IMAGE_COLUMNS " FROM receipt_images WHERE id = $1"};
 
 constexpr Statement kImageData{"receipt_image_data",
-                               "SELECT content_type, data FROM receipt_images WHERE id = $1",
-                               true};
+                               "SELECT content_type, data FROM receipt_images WHERE id = $1", true};
 
 constexpr Statement kLockImages{"receipt_image_lock",
-                                "SELECT " IMAGE_COLUMNS " FROM receipt_images"
+                                "SELECT " IMAGE_COLUMNS
+                                " FROM receipt_images"
                                 " WHERE id = ANY ($1::uuid[]) ORDER BY id FOR UPDATE"};
 
 constexpr Statement kBindImages{
@@ -81,15 +82,13 @@ awaitable<std::optional<ReceiptImageMeta>> find_same_upload(
     co_return read_image(r, 0);
 }
 
-awaitable<std::optional<ReceiptImageMeta>> find_receipt_image(Connection& db,
-                                                              std::string_view id) {
+awaitable<std::optional<ReceiptImageMeta>> find_receipt_image(Connection& db, std::string_view id) {
     const Result r = co_await db.query(kFindImage, Params{}.add(id));
     if (r.empty()) co_return std::nullopt;
     co_return read_image(r, 0);
 }
 
-awaitable<std::optional<ReceiptImageData>> receipt_image_data(Connection& db,
-                                                              std::string_view id) {
+awaitable<std::optional<ReceiptImageData>> receipt_image_data(Connection& db, std::string_view id) {
     const Result r = co_await db.query(kImageData, Params{}.add(id));
     if (r.empty()) co_return std::nullopt;
     co_return ReceiptImageData{r.string(0, 0), r.string(0, 1)};

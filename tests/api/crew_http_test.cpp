@@ -94,8 +94,8 @@ TEST_F(CrewTest, TheOfferCarriesWhatTheCrewNeeds) {
     EXPECT_TRUE(job.contains("caller_phone"));
     // The deadline to the millisecond, for the countdown.
     const std::string deadline = job["offer_expires_at"];
-    EXPECT_TRUE(std::regex_match(deadline,
-                                 std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+09:00)")))
+    EXPECT_TRUE(
+        std::regex_match(deadline, std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+09:00)")))
         << deadline;
     EXPECT_TRUE(core::parse_rfc3339(deadline).has_value());
     // The list has it too, and the offer event.
@@ -166,8 +166,8 @@ TEST_F(CrewTest, TheSignatureIsKeptWithTheJobTimeAndPosition) {
         EXPECT_EQ(sig.header("content-type"), "image/png");
         EXPECT_EQ(image_size(sig.body), std::make_pair(300, 100));
         EXPECT_FALSE(sig.header("x-signed-at").empty());
-        EXPECT_NE(sig.header("x-signed-position").find(
-                      std::to_string(north_of(j.site, 70).lat_deg).substr(0, 6)),
+        EXPECT_NE(sig.header("x-signed-position")
+                      .find(std::to_string(north_of(j.site, 70).lat_deg).substr(0, 6)),
                   std::string::npos)
             << sig.header("x-signed-position");
     }

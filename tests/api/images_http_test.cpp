@@ -27,7 +27,8 @@ class ImagesTest : public HttpTest {
         json body = contract_body();
         const json made = create_contract(body);
         const std::string id = made.value("id", "");
-        return Customer{id, body["contract_no"], HttpClient(server->port(), token_for("customer", id))};
+        return Customer{id, body["contract_no"],
+                        HttpClient(server->port(), token_for("customer", id))};
     }
 
     static HttpResult upload(HttpClient& c, const std::string& bytes,
@@ -55,7 +56,8 @@ TEST_F(ImagesTest, APhotoIsKeptReencodedWithoutExifOrGps) {
     EXPECT_EQ(img["contract_id"], me.contract_id);
     EXPECT_EQ(r.header("location"), "/v1/receipt-images/" + img["image_id"].get<std::string>());
 
-    const HttpResult back = me.client.get("/v1/receipt-images/" + img["image_id"].get<std::string>());
+    const HttpResult back =
+        me.client.get("/v1/receipt-images/" + img["image_id"].get<std::string>());
     ASSERT_EQ(back.status, 200);
     EXPECT_EQ(back.header("content-type"), "image/jpeg");
     EXPECT_EQ(back.header("x-content-type-options"), "nosniff");
@@ -123,9 +125,10 @@ TEST_F(ImagesTest, BadUploadsAreRefusedAndNothingIsStored) {
         ASSERT_EQ(HttpClient(server->port()).get("/healthz").status, 200) << c.name;
     }
     // Multipart is not the raw body.
-    EXPECT_EQ(upload(me.client, "--x\r\n\r\n" + jpeg + "\r\n--x--", "multipart/form-data; boundary=x")
-                  .status,
-              415);
+    EXPECT_EQ(
+        upload(me.client, "--x\r\n\r\n" + jpeg + "\r\n--x--", "multipart/form-data; boundary=x")
+            .status,
+        415);
     EXPECT_EQ(stored_count(), before);
 }
 
@@ -166,10 +169,10 @@ TEST_F(ImagesTest, ACustomerNeverSeesAnothersImage) {
     EXPECT_EQ(d.partner_client(partner).get(path).status, 404);
     EXPECT_EQ(HttpClient(server->port()).get(path).status, 401);
     // A customer cannot file an image under another contract.
-    EXPECT_EQ(upload(theirs.client, sample_jpeg(10, 10), "image/jpeg",
-                     "?contract_id=" + mine.contract_id)
-                  .error_code(),
-              "field_not_allowed");
+    EXPECT_EQ(
+        upload(theirs.client, sample_jpeg(10, 10), "image/jpeg", "?contract_id=" + mine.contract_id)
+            .error_code(),
+        "field_not_allowed");
     EXPECT_EQ(mine.client.get("/v1/receipt-images/not-a-uuid").status, 404);
 }
 
@@ -205,11 +208,12 @@ class ImageClaimsTest : public ImagesTest {
         EXPECT_EQ(c.status, 201) << c.body;
         const geo::LatLon site = fresh_anchor();
         const std::string at = today_plus(-1) + "T09:00:00+09:00";
-        const HttpResult call = d.admin().post_json("/v1/calls", {{"contract_no", body["contract_no"]},
-                                                                  {"at", at},
-                                                                  {"location", latlon(site)},
-                                                                  {"problem", "breakdown"},
-                                                                  {"occupants", 2}});
+        const HttpResult call =
+            d.admin().post_json("/v1/calls", {{"contract_no", body["contract_no"]},
+                                              {"at", at},
+                                              {"location", latlon(site)},
+                                              {"problem", "breakdown"},
+                                              {"occupants", 2}});
         EXPECT_EQ(call.status, 201) << call.body;
         Stranded s{c.json().value("id", ""), call.json().value("incident_id", "")};
         const std::string partner = d.partner("tow", north_of(site, 2), {"carrier"});
@@ -220,8 +224,8 @@ class ImageClaimsTest : public ImagesTest {
         for (const char* step : {"en_route", "on_scene", "towing", "delivered"}) {
             EXPECT_EQ(p.post_json(base + "/status", {{"status", step}}).status, 200);
         }
-        EXPECT_EQ(p.post_json(base + "/complete", {{"outcome", "towed_to_shop"},
-                                                   {"tow_distance_km", 20.0}})
+        EXPECT_EQ(p.post_json(base + "/complete",
+                              {{"outcome", "towed_to_shop"}, {"tow_distance_km", 20.0}})
                       .status,
                   200);
         return s;
@@ -314,7 +318,8 @@ TEST_F(ImageClaimsTest, AnAgentsUploadBecomesTheCustomersWithTheClaim) {
     // Not the customer's yet…
     EXPECT_EQ(me.get("/v1/receipt-images/" + id).status, 404);
     // …nor can the customer claim with it; the agent files the paper claim with it.
-    EXPECT_EQ(me.post_json("/v1/claims", taxi(s.incident_id, {id})).error_code(), "image_not_found");
+    EXPECT_EQ(me.post_json("/v1/claims", taxi(s.incident_id, {id})).error_code(),
+              "image_not_found");
     const HttpResult claim = agent.post_json("/v1/claims", taxi(s.incident_id, {id}));
     ASSERT_EQ(claim.status, 201) << claim.body;
     EXPECT_EQ(me.get("/v1/receipt-images/" + id).status, 200);

@@ -115,11 +115,11 @@ TEST_F(LinksTest, BadAnswersAndUnknownLinks) {
     const std::string token =
         agent.post_json("/v1/location-links", {{"incident_id", incident(fresh_anchor())}})
             .json()["token"];
-    for (const json& bad : {json{{"lat", 91}, {"lon", 0}, {"accuracy_m", 5}},
-                            json{{"lat", 35}, {"lon", -181}, {"accuracy_m", 5}},
-                            json{{"lat", 35}, {"lon", 139}},
-                            json{{"lat", 35}, {"lon", 139}, {"accuracy_m", -1}},
-                            json{{"lat", "35"}, {"lon", 139}, {"accuracy_m", 5}}}) {
+    for (const json& bad :
+         {json{{"lat", 91}, {"lon", 0}, {"accuracy_m", 5}},
+          json{{"lat", 35}, {"lon", -181}, {"accuracy_m", 5}}, json{{"lat", 35}, {"lon", 139}},
+          json{{"lat", 35}, {"lon", 139}, {"accuracy_m", -1}},
+          json{{"lat", "35"}, {"lon", 139}, {"accuracy_m", 5}}}) {
         const HttpResult r = answer(token, bad);
         EXPECT_EQ(r.status, 400) << bad.dump() << ": " << r.body;
     }
@@ -133,7 +133,8 @@ TEST_F(LinksTest, BadAnswersAndUnknownLinks) {
     // Only agents (and admins) read links back or make them.
     const std::string partner = d.partner("p", fresh_anchor(), {"on_site"});
     EXPECT_EQ(d.partner_client(partner).get("/v1/location-links/" + token).status, 403);
-    EXPECT_EQ(HttpClient(server->port()).post_json("/v1/location-links", json::object()).status, 401);
+    EXPECT_EQ(HttpClient(server->port()).post_json("/v1/location-links", json::object()).status,
+              401);
 }
 
 TEST_F(LinksTest, ALinkForAContractOrForNobody) {
@@ -157,8 +158,9 @@ TEST_F(LinksTest, ALinkForAContractOrForNobody) {
     // Mistakes are named.
     EXPECT_EQ(agent.post_json("/v1/location-links", {{"contract_no", "NO-SUCH-1"}}).error_code(),
               "contract_not_found");
-    EXPECT_EQ(agent.post_json("/v1/location-links",
-                              {{"incident_id", incident(fresh_anchor())}, {"contract_no", no}})
+    EXPECT_EQ(agent
+                  .post_json("/v1/location-links",
+                             {{"incident_id", incident(fresh_anchor())}, {"contract_no", no}})
                   .error_code(),
               "conflicting_fields");
     EXPECT_EQ(agent.post_json("/v1/location-links", {{"phone", "12"}}).error_code(),
@@ -177,14 +179,15 @@ TEST(LocationLinkExpiry, AnExpiredLinkSaysSo) {
     const HttpResult made = admin.post_json("/v1/location-links", json::object());
     ASSERT_EQ(made.status, 201) << made.body;
     std::this_thread::sleep_for(std::chrono::milliseconds{2100});
-    const HttpResult late = HttpClient(server.port())
-                                .post_json("/v1/location-links/" + made.json()["token"].get<std::string>(),
-                                           {{"lat", 35.0}, {"lon", 139.0}, {"accuracy_m", 3}});
+    const HttpResult late =
+        HttpClient(server.port())
+            .post_json("/v1/location-links/" + made.json()["token"].get<std::string>(),
+                       {{"lat", 35.0}, {"lon", 139.0}, {"accuracy_m", 3}});
     EXPECT_EQ(late.status, 410) << late.body;
     EXPECT_EQ(late.error_code(), "link_expired");
-    EXPECT_EQ(admin.get("/v1/location-links/" + made.json()["token"].get<std::string>())
-                  .json()["status"],
-              "expired");
+    EXPECT_EQ(
+        admin.get("/v1/location-links/" + made.json()["token"].get<std::string>()).json()["status"],
+        "expired");
     EXPECT_EQ(server.stop(), 0) << server.log();
 }
 
@@ -195,8 +198,8 @@ TEST_F(LinksTest, TrackingShowsStatusPartnerEtaAndDistanceOnly) {
     const std::string inc = incident(site);
     const std::string partner = d.partner("レッカー東海", north_of(site, 10), {"wrecker"});
     HttpClient crew = d.partner_client(partner);
-    const HttpResult made = agent.post_json("/v1/incidents/" + inc + "/tracking-links",
-                                            json::object());
+    const HttpResult made =
+        agent.post_json("/v1/incidents/" + inc + "/tracking-links", json::object());
     ASSERT_EQ(made.status, 201) << made.body;
     const std::string token = made.json()["token"];
     EXPECT_EQ(made.json()["url"], "/customer/track.html#" + token);
@@ -225,14 +228,14 @@ TEST_F(LinksTest, TrackingShowsStatusPartnerEtaAndDistanceOnly) {
     // Nothing else: no ids, no phone, no contract, no position of the truck.
     std::set<std::string> keys;
     for (const auto& [k, _] : v.items()) keys.insert(k);
-    EXPECT_EQ(keys, (std::set<std::string>{"status", "partner_name", "eta_minutes", "eta_at",
-                                           "distance_km", "position_at", "updated_at",
-                                           "expires_at"}));
+    EXPECT_EQ(keys,
+              (std::set<std::string>{"status", "partner_name", "eta_minutes", "eta_at",
+                                     "distance_km", "position_at", "updated_at", "expires_at"}));
     EXPECT_EQ(v.dump().find(partner), std::string::npos);
 
     // The truck comes closer: the distance follows its reported position.
-    ASSERT_EQ(crew.post_json(base + "/status", {{"status", "en_route"},
-                                               {"position", latlon(north_of(site, 2))}})
+    ASSERT_EQ(crew.post_json(base + "/status",
+                             {{"status", "en_route"}, {"position", latlon(north_of(site, 2))}})
                   .status,
               200);
     v = view();
@@ -248,8 +251,9 @@ TEST_F(LinksTest, TrackingShowsStatusPartnerEtaAndDistanceOnly) {
     EXPECT_TRUE(v["eta_minutes"].is_null());
 
     EXPECT_EQ(anyone.get("/v1/track/rs_nothing").error_code(), "link_not_found");
-    EXPECT_EQ(agent.post_json("/v1/incidents/00000000-0000-4000-8000-000000000000/tracking-links",
-                              json::object())
+    EXPECT_EQ(agent
+                  .post_json("/v1/incidents/00000000-0000-4000-8000-000000000000/tracking-links",
+                             json::object())
                   .error_code(),
               "incident_not_found");
     EXPECT_EQ(crew.post_json("/v1/incidents/" + inc + "/tracking-links", json::object()).status,
@@ -266,10 +270,10 @@ TEST(TrackingLinkExpiry, AnExpiredTrackingLinkSaysSo) {
     HttpClient admin(server.port(), options.admin_token);
     const json contract = sample_contract_body("kaitokuten-basic", unique_suffix(), "K-");
     ASSERT_EQ(admin.post_json("/v1/contracts", contract).status, 201);
-    const HttpResult call = admin.post_json(
-        "/v1/calls", {{"contract_no", contract["contract_no"]},
-                      {"location", {{"lat", 35.0}, {"lon", 135.8}}},
-                      {"problem", "battery"}});
+    const HttpResult call =
+        admin.post_json("/v1/calls", {{"contract_no", contract["contract_no"]},
+                                      {"location", {{"lat", 35.0}, {"lon", 135.8}}},
+                                      {"problem", "battery"}});
     ASSERT_EQ(call.status, 201) << call.body;
     const HttpResult made = admin.post_json(
         "/v1/incidents/" + call.json()["incident_id"].get<std::string>() + "/tracking-links",

@@ -150,10 +150,11 @@ TEST_F(SigninTest, CodesAreTypedAsPeopleTypeThem) {
     const HttpResult c = challenge(anon, no);
     const std::string code = code_for(*server, c);
     // Malformed codes are 400s and are not tries.
-    for (const json& bad : {json("12345"), json("1234567"), json("abcdef"), json(123456),
-                            json(nullptr), json("")}) {
-        const HttpResult r = anon.post_json(
-            "/v1/customer/sessions/" + c.json()["challenge_id"].get<std::string>(), {{"code", bad}});
+    for (const json& bad :
+         {json("12345"), json("1234567"), json("abcdef"), json(123456), json(nullptr), json("")}) {
+        const HttpResult r =
+            anon.post_json("/v1/customer/sessions/" + c.json()["challenge_id"].get<std::string>(),
+                           {{"code", bad}});
         EXPECT_EQ(r.status, 400) << bad.dump() << ": " << r.body;
     }
     // Unknown challenges do not exist.
@@ -180,7 +181,8 @@ TEST_F(SigninTest, NoPhoneOnFileCannotSignInOnline) {
     EXPECT_EQ(r.status, 422) << r.body;
     EXPECT_EQ(r.error_code(), "no_phone_on_file");
     EXPECT_EQ(db->scalar("SELECT count(*) FROM signin_challenges c JOIN contracts k ON"
-                         " k.id = c.contract_id WHERE k.contract_no = '" + no + "'"),
+                         " k.id = c.contract_id WHERE k.contract_no = '" +
+                         no + "'"),
               "0");
 }
 

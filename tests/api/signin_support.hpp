@@ -19,10 +19,12 @@ inline HttpResult request_code(HttpClient& anon, const std::string& contract_no,
 inline std::string code_for(const ServerProcess& server, const HttpResult& challenge) {
     const std::string reference = challenge.json().value("reference", "");
     std::optional<std::string> code;
-    eventually([&] {
-        code = sim::find_sign_in_code(server.log(), reference);
-        return code.has_value();
-    }, std::chrono::milliseconds{5000});
+    eventually(
+        [&] {
+            code = sim::find_sign_in_code(server.log(), reference);
+            return code.has_value();
+        },
+        std::chrono::milliseconds{5000});
     return code.value_or("");
 }
 

@@ -30,10 +30,10 @@ TEST(PhoneSettings, Defaults) {
     const ServerSettings s = load_settings(dir.path(), env_of({}));
     EXPECT_EQ(s.signin_code_ttl_s, std::chrono::seconds{600});  // 10 minutes
     EXPECT_EQ(s.signin_code_max_attempts, 5);
-    EXPECT_EQ(s.sms_outbox_file, "");  // off
+    EXPECT_EQ(s.sms_outbox_file, "");                              // off
     EXPECT_EQ(s.location_link_ttl_s, std::chrono::seconds{1800});  // 30 minutes
-    EXPECT_EQ(s.receipt_image_max_bytes, 10u * 1024 * 1024);      // 10 MB an image
-    EXPECT_EQ(s.body_limit_bytes, 1024u * 1024);                  // every other route
+    EXPECT_EQ(s.receipt_image_max_bytes, 10u * 1024 * 1024);       // 10 MB an image
+    EXPECT_EQ(s.body_limit_bytes, 1024u * 1024);                   // every other route
     EXPECT_EQ(s.receipt_images_per_claim, 10);
     EXPECT_EQ(s.location_link_page, "/customer/location.html");
     EXPECT_EQ(s.tracking_link_page, "/customer/track.html");

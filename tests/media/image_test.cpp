@@ -81,8 +81,7 @@ TEST(Reencode, EachTypeIsKeptAsJpegOrPng) {
         EXPECT_EQ(out.image->source, c.source) << c.name;
         EXPECT_EQ(out.image->content_type, c.stored) << c.name;
         EXPECT_FALSE(has_metadata(out.image->bytes)) << c.name;
-        EXPECT_EQ(image_size(out.image->bytes),
-                  std::make_pair(out.image->width, out.image->height))
+        EXPECT_EQ(image_size(out.image->bytes), std::make_pair(out.image->width, out.image->height))
             << c.name;
     }
     const ImageOutcome pdf = reencode_receipt(testing::sample_pdf(300, 200), limits());
@@ -92,7 +91,8 @@ TEST(Reencode, EachTypeIsKeptAsJpegOrPng) {
 }
 
 TEST(Reencode, ALargePictureIsScaledDownToTheLongestSide) {
-    const ImageOutcome out = reencode_receipt(testing::sample_jpeg(1000, 500), limits(40'000'000, 400));
+    const ImageOutcome out =
+        reencode_receipt(testing::sample_jpeg(1000, 500), limits(40'000'000, 400));
     ASSERT_TRUE(out.image) << out.detail;
     EXPECT_EQ(out.image->width, 400);
     EXPECT_EQ(out.image->height, 200);

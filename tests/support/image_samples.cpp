@@ -32,8 +32,7 @@ void check(int rc, const char* what) {
 Image noise(int width, int height) {
     media::init("roadside-test");
     VipsImage* n = nullptr;
-    check(vips_gaussnoise(&n, width, height, "mean", 128.0, "sigma", 50.0, nullptr),
-          "gaussnoise");
+    check(vips_gaussnoise(&n, width, height, "mean", 128.0, "sigma", 50.0, nullptr), "gaussnoise");
     Image grey{n};
     VipsImage* bands[3] = {grey.get(), grey.get(), grey.get()};
     VipsImage* rgb = nullptr;
@@ -60,7 +59,8 @@ void put16(std::string& s, unsigned v) {  // big-endian (TIFF "MM")
 }
 
 void put32(std::string& s, std::uint32_t v) {
-    for (int shift = 24; shift >= 0; shift -= 8) s.push_back(static_cast<char>((v >> shift) & 0xFF));
+    for (int shift = 24; shift >= 0; shift -= 8)
+        s.push_back(static_cast<char>((v >> shift) & 0xFF));
 }
 
 // One IFD entry: tag, type, count, value-or-offset (4 bytes, left-justified).
@@ -114,16 +114,14 @@ std::string sample_heic(int width, int height) {
 }
 
 std::string sample_pdf(int width_pt, int height_pt) {
-    const std::string stream = "BT /F1 24 Tf 20 " + std::to_string(height_pt / 2) +
-                               " Td (RECEIPT 12000 YEN) Tj ET";
+    const std::string stream =
+        "BT /F1 24 Tf 20 " + std::to_string(height_pt / 2) + " Td (RECEIPT 12000 YEN) Tj ET";
     const std::vector<std::string> objects = {
-        "<< /Type /Catalog /Pages 2 0 R >>",
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 " + std::to_string(width_pt) + " " +
             std::to_string(height_pt) +
             "] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-        "<< /Length " + std::to_string(stream.size()) + " >>\nstream\n" + stream +
-            "\nendstream",
+        "<< /Length " + std::to_string(stream.size()) + " >>\nstream\n" + stream + "\nendstream",
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"};
     std::string pdf = "%PDF-1.4\n";
     std::vector<std::size_t> offsets;
@@ -189,7 +187,8 @@ std::string png_bomb(int width, int height) {
     std::string ihdr;
     put32(ihdr, static_cast<std::uint32_t>(width));
     put32(ihdr, static_cast<std::uint32_t>(height));
-    ihdr += std::string("\x01\x00\x00\x00\x00", 5);  // 1 bit, greyscale, deflate, filter 0, no interlace
+    ihdr += std::string("\x01\x00\x00\x00\x00",
+                        5);  // 1 bit, greyscale, deflate, filter 0, no interlace
     png_chunk(png, "IHDR", ihdr);
     // Every row: filter byte 0 then width/8 zero bytes, deflated as one stream.
     const std::size_t row = 1 + (static_cast<std::size_t>(width) + 7) / 8;
