@@ -25,7 +25,7 @@ struct App {
     billing::ZenginRequester payout_requester;  // config/payout.json, checked at start
     Dispatcher* dispatcher = nullptr;  // set by main before serving
     SmsSender* sms = nullptr;           // set by main: where one-time codes and links go
-    ImageWorkers* images = nullptr;     // set by main: re-encodes receipt images off the I/O threads
+    ImageWorkers* images = nullptr;     // set by main: re-encodes images off the I/O threads
     store::Pool& pool;
     Metrics& metrics;
     TokenCache tokens;

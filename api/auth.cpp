@@ -80,7 +80,9 @@ std::string random_digits(int n) {
         // Bytes of 250 and above are dropped so that every digit is equally likely.
         for (const char c : random_bytes(static_cast<std::size_t>(n))) {
             const auto b = static_cast<unsigned char>(c);
-            if (b < 250 && static_cast<int>(out.size()) < n) out.push_back(static_cast<char>('0' + b % 10));
+            if (b < 250 && static_cast<int>(out.size()) < n) {
+                out.push_back(static_cast<char>('0' + b % 10));
+            }
         }
     }
     return out;

@@ -170,7 +170,9 @@ awaitable<Reply> job_reply(RequestContext& ctx, store::Connection& db, const sto
     std::optional<std::string> only;
     if (ctx.principal.role == Role::partner) only = ctx.principal.partner_id;
     json out = job_json(job, &offers, only);
-    add_crew(out, co_await store::crew_details(db, {job.id}));
+    const std::vector<std::string> ids{job.id};
+    const auto crew = co_await store::crew_details(db, ids);
+    add_crew(out, crew);
     co_return Reply::json(status, out);
 }
 

@@ -547,8 +547,9 @@ void upload_section(std::ostringstream& md, Results& r) {
        << fixed(r.num("upload", "server_cpu_ms_per_upload"), 0) << " ms |\n"
        << "| " << r.str("upload", "concurrent") << " uploads at once: all answered after | "
        << fixed(r.num("upload", "concurrent_wall_ms"), 0) << " ms |\n"
-       << "| resident memory before / at the peak during / after the " << r.str("upload", "concurrent")
-       << " uploads (sampled every 10 ms) | " << fixed(mb_of_kb(r.num("upload", "rss_before_kb")), 1)
+       << "| resident memory before / at the peak during / after the "
+       << r.str("upload", "concurrent") << " uploads (sampled every 10 ms) | "
+       << fixed(mb_of_kb(r.num("upload", "rss_before_kb")), 1)
        << " / " << fixed(mb_of_kb(r.num("upload", "rss_peak_kb")), 1) << " / "
        << fixed(mb_of_kb(r.num("upload", "rss_after_kb")), 1) << " MB |\n\n"
        << "Two image workers re-encode (`image_workers`), the others wait in a bounded queue "

@@ -115,7 +115,8 @@ EnvLookup process_env();
 
 // Reads <config_dir>/server.json when it exists, then applies ROADSIDE_* variables:
 // ROADSIDE_CONFIG_DIR, ROADSIDE_LISTEN (host:port), ROADSIDE_DATABASE_URL, ROADSIDE_ADMIN_TOKEN,
-// ROADSIDE_IO_THREADS, ROADSIDE_DB_POOL_SIZE, ROADSIDE_OFFER_TIMEOUT_S, ROADSIDE_SMS_OUTBOX. Throws ConfigError naming the file or variable and
+// ROADSIDE_IO_THREADS, ROADSIDE_DB_POOL_SIZE, ROADSIDE_OFFER_TIMEOUT_S,
+// ROADSIDE_SMS_OUTBOX. Throws ConfigError naming the file or variable and
 // the field when a value is unusable or a required one (database URL, admin token) is missing.
 ServerSettings load_settings(const std::optional<std::filesystem::path>& config_dir_arg,
                              const EnvLookup& env);
