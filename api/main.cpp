@@ -235,6 +235,7 @@ int serve(const char* argv0) {
     for (int i = 1; i < settings.io_threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
     ioc.run();
     for (auto& t : threads) t.join();
+    media::shutdown();
     api::log_info("stopped");
     return st.exit_code;
 }

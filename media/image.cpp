@@ -173,6 +173,10 @@ void init(const char* argv0) {
     });
 }
 
+void shutdown() {
+    vips_shutdown();
+}
+
 std::string_view mime_type(SourceType t) {
     switch (t) {
         case SourceType::jpeg:

@@ -18,6 +18,8 @@ namespace roadside::media {
 // operation cache (it would keep uploaded buffers alive), untrusted loaders blocked. Throws on
 // failure. Later calls do nothing.
 void init(const char* argv0);
+// Frees what libvips keeps (its threads, caches); at the end of the process.
+void shutdown();
 
 enum class SourceType { jpeg, png, heic, pdf };
 std::string_view mime_type(SourceType t);
