@@ -170,6 +170,10 @@ void init(const char* argv0) {
         vips_cache_set_max_mem(0);
         vips_cache_set_max_files(0);
         vips_block_untrusted_set(TRUE);
+        // libvips counts poppler among the untrusted loaders. A receipt may be a PDF, so its buffer
+        // loader alone is allowed again, and is only ever called explicitly, on bytes that start
+        // with "%PDF-", within the upload's size and the page's pixel limits (README: decisions).
+        vips_operation_block_set("VipsForeignLoadPdfBuffer", FALSE);
     });
 }
 
