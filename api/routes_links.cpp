@@ -142,7 +142,10 @@ awaitable<Reply> create_location_link(RequestContext& ctx) {
     const std::string url = link_url(s, s.location_link_page, token);
     if (number) {
         const int minutes = static_cast<int>((s.location_link_ttl_s.count() + 59) / 60);
-        co_await ctx.app.sms->send(SmsMessage{*number, location_sms(url, minutes)});
+        // A named message, not a braced temporary inside co_await (GCC 12 destroys such a
+        // temporary twice).
+        const SmsMessage message{*number, location_sms(url, minutes)};
+        co_await ctx.app.sms->send(message);
     }
     json out = location_link_json(row);
     out["token"] = token;
@@ -246,7 +249,10 @@ awaitable<Reply> create_tracking_link(RequestContext& ctx) {
     l.lifetime_s = static_cast<int>(s.tracking_link_ttl_s.count());
     const store::TrackingLinkRow row = co_await store::insert_tracking_link(*db, l);
     const std::string url = link_url(s, s.tracking_link_page, token);
-    if (number) co_await ctx.app.sms->send(SmsMessage{*number, tracking_sms(url)});
+    if (number) {
+        const SmsMessage message{*number, tracking_sms(url)};  // named: see create_location_link
+        co_await ctx.app.sms->send(message);
+    }
     json out = {{"link_id", row.id},
                 {"incident_id", row.incident_id},
                 {"sent_to", opt_text(row.sent_to)},

@@ -203,7 +203,9 @@ awaitable<Reply> create_challenge(RequestContext& ctx) {
     const store::ChallengeCreated made = co_await store::insert_challenge(*db, c);
     const std::string reference = reference_of(made.id);
     const int minutes = static_cast<int>((s.signin_code_ttl_s.count() + 59) / 60);
-    co_await ctx.app.sms->send(SmsMessage{phone, code_text(code, reference, minutes)});
+    // A named message, not a braced temporary inside co_await (GCC 12 destroys it twice).
+    const SmsMessage message{phone, code_text(code, reference, minutes)};
+    co_await ctx.app.sms->send(message);
     ctx.app.metrics.count_signin("code_sent");
     co_return Reply::json(202, {{"challenge_id", made.id},
                                 {"sent_to", c.sent_to},

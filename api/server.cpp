@@ -128,9 +128,10 @@ awaitable<void> write_error(beast::tcp_stream& stream, int status, std::string_v
 }
 
 awaitable<void> answer_too_large(beast::tcp_stream& stream, std::size_t body_limit) {
-    co_await write_error(stream, 413, "body_too_large",
-                         "the request body is larger than " + std::to_string(body_limit) +
-                             " bytes");
+    // The message is built before the co_await (GCC 12 and string temporaries in co_await).
+    const std::string message =
+        "the request body is larger than " + std::to_string(body_limit) + " bytes";
+    co_await write_error(stream, 413, "body_too_large", message);
 }
 
 // The response for a request that could not be read; false when the peer is simply gone.

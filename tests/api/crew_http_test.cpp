@@ -59,9 +59,9 @@ class CrewTest : public HttpTest {
     }
 
     // …accepted and driven to `delivered`.
-    Job delivered(HttpClient& crew) {
+    Job delivered() {
         Job j = offered();
-        crew = d.partner_client(j.partner_id);
+        HttpClient crew = d.partner_client(j.partner_id);
         const std::string base = "/v1/jobs/" + j.id;
         EXPECT_EQ(crew.post_json(base + "/accept", {{"eta_minutes", 20}}).status, 200);
         for (const char* step : {"en_route", "on_scene", "towing", "delivered"}) {
@@ -115,8 +115,8 @@ TEST_F(CrewTest, TheOfferCarriesWhatTheCrewNeeds) {
 }
 
 TEST_F(CrewTest, ThePreviewIsTheSplitTheCompletionBringsAndChangesNothing) {
-    HttpClient crew(server->port());
-    const Job j = delivered(crew);
+    const Job j = delivered();
+    HttpClient crew = d.partner_client(j.partner_id);
     const std::string base = "/v1/jobs/" + j.id;
     const std::string events_before =
         db->scalar("SELECT count(*) FROM events WHERE incident_id = '" + j.incident_id + "'");
@@ -147,8 +147,8 @@ TEST_F(CrewTest, ThePreviewIsTheSplitTheCompletionBringsAndChangesNothing) {
 }
 
 TEST_F(CrewTest, TheSignatureIsKeptWithTheJobTimeAndPosition) {
-    HttpClient crew(server->port());
-    const Job j = delivered(crew);
+    const Job j = delivered();
+    HttpClient crew = d.partner_client(j.partner_id);
     const std::string base = "/v1/jobs/" + j.id;
     EXPECT_EQ(crew.get(base + "/signature").error_code(), "signature_not_found");
     const std::string png = sample_png(300, 100);
@@ -180,8 +180,8 @@ TEST_F(CrewTest, TheSignatureIsKeptWithTheJobTimeAndPosition) {
 }
 
 TEST_F(CrewTest, ABadSignatureCompletesNothing) {
-    HttpClient crew(server->port());
-    const Job j = delivered(crew);
+    const Job j = delivered();
+    HttpClient crew = d.partner_client(j.partner_id);
     const std::string base = "/v1/jobs/" + j.id;
     const std::string png = sample_png(300, 100);
     const std::string big = sample_png(420, 300);
@@ -215,8 +215,8 @@ TEST_F(CrewTest, ABadSignatureCompletesNothing) {
 }
 
 TEST_F(CrewTest, APartnerReadsItsOwnMonthStatementOnly) {
-    HttpClient crew(server->port());
-    const Job j = delivered(crew);
+    const Job j = delivered();
+    HttpClient crew = d.partner_client(j.partner_id);
     ASSERT_EQ(crew.post_json("/v1/jobs/" + j.id + "/complete", completion()).status, 200);
     const std::string month = today_plus(0).substr(0, 7);
     const HttpResult mine = crew.get("/v1/partners/" + j.partner_id + "/statement?month=" + month);

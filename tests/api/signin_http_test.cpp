@@ -5,6 +5,7 @@
 #include <latch>
 #include <thread>
 
+#include "core/calendar.hpp"
 #include "http_fixture.hpp"
 #include "signin_support.hpp"
 
