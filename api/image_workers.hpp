@@ -40,15 +40,16 @@ class ImageWorkers {
             std::atomic<int>& n;
             ~Release() { n.fetch_sub(1); }
         } release{in_flight_};
-        co_return co_await boost::asio::co_spawn(
-            pool_.get_executor(),
-            [this, fn = std::move(fn)]() mutable -> boost::asio::awaitable<R> {
-                const std::uint64_t before = thread_cpu_us();
-                R result = fn();
-                cpu_us_.fetch_add(thread_cpu_us() - before);
-                co_return result;
-            },
-            boost::asio::use_awaitable);
+        // The work is a named object handed over by move, never a temporary inside the co_await
+        // (GCC 12 destroys such temporaries twice).
+        auto work = [this, fn = std::move(fn)]() mutable -> boost::asio::awaitable<R> {
+            const std::uint64_t before = thread_cpu_us();
+            R result = fn();
+            cpu_us_.fetch_add(thread_cpu_us() - before);
+            co_return result;
+        };
+        co_return co_await boost::asio::co_spawn(pool_.get_executor(), std::move(work),
+                                                 boost::asio::use_awaitable);
     }
 
     int in_flight() const { return in_flight_.load(); }

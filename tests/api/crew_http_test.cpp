@@ -184,7 +184,7 @@ TEST_F(CrewTest, ABadSignatureCompletesNothing) {
     HttpClient crew = d.partner_client(j.partner_id);
     const std::string base = "/v1/jobs/" + j.id;
     const std::string png = sample_png(300, 100);
-    const std::string big = sample_png(420, 300);
+    const std::string big = sample_png(520, 320);
     ASSERT_GT(big.size(), 200u * 1024);
     struct Case {
         const char* name;
