@@ -307,6 +307,129 @@ MachineCpu machine_cpu() {
     return m;
 }
 
+// The CPU the machine, this driver and the server used over a run, in % of one core.
+struct CpuUse {
+    double machine_pct = 0, driver_pct = 0, server_pct = 0, server_runq_pct = 0;
+};
+
+// Reads the CPU counters when made; used() gives the shares since then.
+class CpuMeter {
+  public:
+    explicit CpuMeter(long server_pid)
+        : pid_(server_pid),
+          server_cpu_start_(pid_ > 0 ? cpu_seconds(pid_) : 0),
+          server_wait_start_(pid_ > 0 ? run_queue_seconds(pid_) : 0),
+          own_cpu_start_(own_cpu_seconds()),
+          machine_start_(machine_cpu()) {}
+
+    CpuUse used(double elapsed_s) const {
+        const MachineCpu machine_end = machine_cpu();
+        const double own_cpu_s = own_cpu_seconds() - own_cpu_start_;
+        const double server_cpu_s = pid_ > 0 ? cpu_seconds(pid_) - server_cpu_start_ : 0;
+        const double server_wait_s = pid_ > 0 ? run_queue_seconds(pid_) - server_wait_start_ : 0;
+        const double ticks = static_cast<double>(machine_end.total - machine_start_.total);
+        const double machine_busy_pct =
+            ticks > 0 ? 100.0 * static_cast<double>(machine_end.busy - machine_start_.busy) / ticks
+                      : 0;
+        const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+        return {machine_busy_pct * cores, 100.0 * own_cpu_s / elapsed_s,
+                100.0 * server_cpu_s / elapsed_s, 100.0 * server_wait_s / elapsed_s};
+    }
+
+  private:
+    long pid_;
+    double server_cpu_start_, server_wait_start_, own_cpu_start_;
+    MachineCpu machine_start_;
+};
+
+// The clients' results together: every latency, the answers by status and by class of status.
+struct Tally {
+    std::vector<double> all;
+    std::map<int, long> statuses;
+    long failures = 0;
+    std::string first_error;
+    long ok = 0, client_errors = 0, server_errors = 0, other = 0;
+};
+
+Tally tally(const std::vector<ClientResult>& results) {
+    Tally t;
+    for (const auto& r : results) {
+        t.all.insert(t.all.end(), r.latency_ms.begin(), r.latency_ms.end());
+        for (const auto& [status, n] : r.statuses) t.statuses[status] += n;
+        t.failures += r.failures;
+        if (t.first_error.empty()) t.first_error = r.first_error;
+    }
+    for (const auto& [status, n] : t.statuses) {
+        if (status >= 200 && status <= 299) {
+            t.ok += n;
+        } else if (status >= 400 && status <= 499) {
+            t.client_errors += n;
+        } else if (status >= 500) {
+            t.server_errors += n;
+        } else {
+            t.other += n;
+        }
+    }
+    return t;
+}
+
+struct LoadResult {
+    double elapsed_s = 0;
+    Tally tally;
+    roadside::sim::Summary latency;
+    double rps = 0;
+    CpuUse cpu;
+    long rss_max_kb = 0;
+};
+
+// The figures as key=value lines, for --out.
+std::string kv_text(const Options& o, const LoadResult& r) {
+    const Tally& t = r.tally;
+    const auto& s = r.latency;
+    std::ostringstream kv;
+    kv << "kind=" << o.kind << "\nclients=" << o.clients << "\nduration_s=" << r.elapsed_s
+       << "\nrequests=" << s.count << "\nok=" << t.ok << "\nrps=" << r.rps << "\nmean_ms=" << s.mean
+       << "\np50_ms=" << s.p50 << "\np90_ms=" << s.p90 << "\np99_ms=" << s.p99
+       << "\nmax_ms=" << s.max << "\nstatus_4xx=" << t.client_errors
+       << "\nstatus_5xx=" << t.server_errors << "\nstatus_other=" << t.other
+       << "\nfailures=" << t.failures;
+    kv << "\nstatuses=";
+    bool first = true;
+    for (const auto& [status, n] : t.statuses) {
+        kv << (first ? "" : ",") << status << ":" << n;
+        first = false;
+    }
+    kv << "\nmachine_cpu_pct=" << r.cpu.machine_pct << "\ndriver_cpu_pct=" << r.cpu.driver_pct;
+    if (o.rss_pid > 0) {
+        kv << "\nserver_cpu_pct=" << r.cpu.server_pct
+           << "\nserver_runq_pct=" << r.cpu.server_runq_pct
+           << "\nserver_rss_max_kb=" << r.rss_max_kb
+           << "\nserver_hwm_kb=" << status_kb(o.rss_pid, "VmHWM");
+    }
+    kv << "\n";
+    return kv.str();
+}
+
+// The figures for a reader, on stdout.
+void print_summary(const Options& o, const LoadResult& r) {
+    const Tally& t = r.tally;
+    const auto& s = r.latency;
+    std::printf("%s %d clients, %.1f s: %.0f requests/s (2xx)\n", o.kind.c_str(), o.clients,
+                r.elapsed_s, r.rps);
+    std::printf("latency ms: mean %.2f, p50 %.2f, p90 %.2f, p99 %.2f, max %.2f\n", s.mean, s.p50,
+                s.p90, s.p99, s.max);
+    for (const auto& [status, n] : t.statuses) std::printf("status %d: %ld\n", status, n);
+    if (t.failures > 0) std::printf("no answer: %ld\n", t.failures);
+    std::printf("CPU (%% of one core): machine %.0f%%, this driver %.0f%%", r.cpu.machine_pct,
+                r.cpu.driver_pct);
+    if (o.rss_pid > 0) {
+        std::printf(", server %.0f%% (and %.0f%% waiting for a CPU); server RSS max %ld kB",
+                    r.cpu.server_pct, r.cpu.server_runq_pct, r.rss_max_kb);
+    }
+    std::printf("\n");
+    if (!t.first_error.empty()) std::printf("first error: %s\n", t.first_error.c_str());
+}
+
 int run_load(const Options& o) {
     if (bench_token().empty()) {
         std::fputs("bench-http: ROADSIDE_BENCH_TOKEN is not set\n", stderr);
@@ -314,10 +437,7 @@ int run_load(const Options& o) {
     }
     std::vector<ClientResult> results(static_cast<std::size_t>(o.clients));
     std::vector<std::thread> threads;
-    const double server_cpu_start = o.rss_pid > 0 ? cpu_seconds(o.rss_pid) : 0;
-    const double server_wait_start = o.rss_pid > 0 ? run_queue_seconds(o.rss_pid) : 0;
-    const double own_cpu_start = own_cpu_seconds();
-    const MachineCpu machine_start = machine_cpu();
+    const CpuMeter cpu(o.rss_pid);
     RssSampler rss(o.rss_pid);
     const auto start = Clock::now();
     const auto until = start + std::chrono::duration_cast<Clock::duration>(
@@ -327,90 +447,27 @@ int run_load(const Options& o) {
                              std::ref(results[static_cast<std::size_t>(i)]));
     }
     for (auto& t : threads) t.join();
-    const double elapsed_s = std::chrono::duration<double>(Clock::now() - start).count();
+    LoadResult r;
+    r.elapsed_s = std::chrono::duration<double>(Clock::now() - start).count();
     rss.stop();
-    const MachineCpu machine_end = machine_cpu();
-    const double own_cpu_s = own_cpu_seconds() - own_cpu_start;
-    const double server_cpu_s = o.rss_pid > 0 ? cpu_seconds(o.rss_pid) - server_cpu_start : 0;
-    const double server_wait_s =
-        o.rss_pid > 0 ? run_queue_seconds(o.rss_pid) - server_wait_start : 0;
+    r.cpu = cpu.used(r.elapsed_s);
+    r.rss_max_kb = rss.max_kb();
+    r.tally = tally(results);
+    r.latency = roadside::sim::summarize(r.tally.all);
+    r.rps = static_cast<double>(r.tally.ok) / r.elapsed_s;
 
-    std::vector<double> all;
-    std::map<int, long> statuses;
-    long failures = 0;
-    std::string first_error;
-    for (auto& r : results) {
-        all.insert(all.end(), r.latency_ms.begin(), r.latency_ms.end());
-        for (const auto& [status, n] : r.statuses) statuses[status] += n;
-        failures += r.failures;
-        if (first_error.empty()) first_error = r.first_error;
-    }
-    long ok = 0, client_errors = 0, server_errors = 0, other = 0;
-    for (const auto& [status, n] : statuses) {
-        if (status >= 200 && status <= 299) {
-            ok += n;
-        } else if (status >= 400 && status <= 499) {
-            client_errors += n;
-        } else if (status >= 500) {
-            server_errors += n;
-        } else {
-            other += n;
-        }
-    }
-    const auto s = roadside::sim::summarize(all);
-    const double rps = static_cast<double>(ok) / elapsed_s;
-    const double ticks = static_cast<double>(machine_end.total - machine_start.total);
-    const double machine_busy_pct =
-        ticks > 0 ? 100.0 * static_cast<double>(machine_end.busy - machine_start.busy) / ticks : 0;
-    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-
-    std::ostringstream kv;
-    kv << "kind=" << o.kind << "\nclients=" << o.clients << "\nduration_s=" << elapsed_s
-       << "\nrequests=" << s.count << "\nok=" << ok << "\nrps=" << rps << "\nmean_ms=" << s.mean
-       << "\np50_ms=" << s.p50 << "\np90_ms=" << s.p90 << "\np99_ms=" << s.p99
-       << "\nmax_ms=" << s.max << "\nstatus_4xx=" << client_errors
-       << "\nstatus_5xx=" << server_errors << "\nstatus_other=" << other
-       << "\nfailures=" << failures;
-    kv << "\nstatuses=";
-    bool first = true;
-    for (const auto& [status, n] : statuses) {
-        kv << (first ? "" : ",") << status << ":" << n;
-        first = false;
-    }
-    kv << "\nmachine_cpu_pct=" << machine_busy_pct * cores
-       << "\ndriver_cpu_pct=" << 100.0 * own_cpu_s / elapsed_s;
-    if (o.rss_pid > 0) {
-        kv << "\nserver_cpu_pct=" << 100.0 * server_cpu_s / elapsed_s
-           << "\nserver_runq_pct=" << 100.0 * server_wait_s / elapsed_s
-           << "\nserver_rss_max_kb=" << rss.max_kb()
-           << "\nserver_hwm_kb=" << status_kb(o.rss_pid, "VmHWM");
-    }
-    kv << "\n";
-    std::printf("%s %d clients, %.1f s: %.0f requests/s (2xx)\n", o.kind.c_str(), o.clients,
-                elapsed_s, rps);
-    std::printf("latency ms: mean %.2f, p50 %.2f, p90 %.2f, p99 %.2f, max %.2f\n", s.mean, s.p50,
-                s.p90, s.p99, s.max);
-    for (const auto& [status, n] : statuses) std::printf("status %d: %ld\n", status, n);
-    if (failures > 0) std::printf("no answer: %ld\n", failures);
-    std::printf("CPU (%% of one core): machine %.0f%%, this driver %.0f%%",
-                machine_busy_pct * cores, 100.0 * own_cpu_s / elapsed_s);
-    if (o.rss_pid > 0) {
-        std::printf(", server %.0f%% (and %.0f%% waiting for a CPU); server RSS max %ld kB",
-                    100.0 * server_cpu_s / elapsed_s, 100.0 * server_wait_s / elapsed_s,
-                    rss.max_kb());
-    }
-    std::printf("\n");
-    if (!first_error.empty()) std::printf("first error: %s\n", first_error.c_str());
+    const std::string kv = kv_text(o, r);
+    print_summary(o, r);
     if (!o.out.empty()) {
         std::ofstream out(o.out);
-        out << kv.str();
+        out << kv;
         if (!out) {
             std::fprintf(stderr, "bench-http: cannot write %s\n", o.out.c_str());
             return 1;
         }
     }
-    if (server_errors > 0 || failures > 0 || other > 0) return 1;
-    return client_errors > 0 ? 3 : 0;
+    if (r.tally.server_errors > 0 || r.tally.failures > 0 || r.tally.other > 0) return 1;
+    return r.tally.client_errors > 0 ? 3 : 0;
 }
 
 int send_one(const Options& o) {

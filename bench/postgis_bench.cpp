@@ -414,9 +414,7 @@ int index_only(const std::vector<IndexedPartner>& partners,
     return 0;
 }
 
-int run(const Options& o) {
-    Rng rng(o.seed);
-    const auto partners = make_partners(rng, o.partners);
+std::vector<NearestQuery> make_queries(Rng& rng, const Options& o) {
     std::vector<NearestQuery> queries(o.queries);
     for (auto& q : queries) {
         q.from = japan_point(rng);
@@ -424,22 +422,22 @@ int run(const Options& o) {
         q.radius_m = o.radius_km * 1000.0;
         q.k = o.k;
     }
-    std::printf("partners: %zu (Japan-like, seed %llu, as bench-select)\n", o.partners,
-                static_cast<unsigned long long>(o.seed));
-    std::printf(
-        "queries: %zu (+%zu warm-up, best of %zu passes), k %zu, radius %.1f km, "
-        "capabilities wrecker|carrier\n",
-        o.queries, o.warmup, o.passes, o.k, o.radius_km);
-    if (o.index_only) return index_only(partners, queries, o);
+    return queries;
+}
 
+PgConn connect_db(const Options& o) {
     PgConn conn(PQconnectdb(o.conninfo.c_str()));
     if (!conn || PQstatus(conn.get()) != CONNECTION_OK) {
         throw DbError(std::string("cannot connect: ") + PQerrorMessage(conn.get()));
     }
-    PGconn* c = conn.get();
-    exec(c, "SET client_min_messages = warning");
+    exec(conn.get(), "SET client_min_messages = warning");
     // JIT would only add compile time to the one large in-database statement.
-    exec(c, "SET jit = off");
+    exec(conn.get(), "SET jit = off");
+    return conn;
+}
+
+// The partners' table and its index, and the query prepared; PostGIS's version.
+std::string set_up_postgis(PGconn* c, const std::vector<IndexedPartner>& partners) {
     const auto load_start = Clock::now();
     load_partners(c, partners);
     std::printf("PostGIS table and GiST index: %.0f ms\n", micros(Clock::now() - load_start) / 1e3);
@@ -449,10 +447,18 @@ int run(const Options& o) {
         std::stoul(PQgetvalue(exec(c, "SELECT 'geography'::regtype::oid").get(), 0, 0)));
     const Oid types[] = {geography, 23 /* int4 */, 701 /* float8 */, 20 /* int8 */};
     checked(c, PQprepare(c, kNearestName, kNearest, 4, types), "preparing the query");
+    return postgis_version;
+}
 
-    PartnerIndex index(kCellM);
-    for (const auto& p : partners) index.upsert(p);
+// Each side's answers, and its times per query (µs) in its best pass.
+struct Timings {
+    std::vector<std::vector<PgAnswer>> pg_answers;
+    std::vector<std::vector<Candidate>> answers;
+    std::vector<double> pg_us, index_us;
+};
 
+Timings time_both(PGconn* c, const PartnerIndex& index, const std::vector<NearestQuery>& queries,
+                  const Options& o) {
     // Warm-up: plans, caches and branch predictors on both sides.
     for (std::size_t i = 0; i < o.warmup; ++i) {
         const NearestQuery& q = queries[i % queries.size()];
@@ -463,96 +469,149 @@ int run(const Options& o) {
     // Each side's figures are those of its best pass (lowest mean): the machine may be shared,
     // and a pass that another process interrupted says nothing about either side. The passes
     // alternate, PostGIS then the index, so that both sample the same stretches of time.
-    std::vector<std::vector<PgAnswer>> pg_answers(queries.size());
-    std::vector<std::vector<Candidate>> answers;
-    std::vector<double> pg_us, index_us;
+    Timings t;
+    t.pg_answers.resize(queries.size());
     for (std::size_t pass = 0; pass < o.passes; ++pass) {
         std::vector<double> us(queries.size());
         for (std::size_t i = 0; i < queries.size(); ++i) {
             const auto start = Clock::now();
-            pg_answers[i] = postgis_nearest(c, queries[i]);
+            t.pg_answers[i] = postgis_nearest(c, queries[i]);
             us[i] = micros(Clock::now() - start);
         }
-        if (pg_us.empty() || summarise(us).mean_us < summarise(pg_us).mean_us) pg_us = us;
+        if (t.pg_us.empty() || summarise(us).mean_us < summarise(t.pg_us).mean_us) t.pg_us = us;
         // The PostGIS pass has just had the caches; an untimed pass gives them back to the
         // index, so that each side is timed as it runs when it runs alone.
-        (void)index_passes(index, queries, 1, answers);
-        us = index_passes(index, queries, 1, answers);
-        if (index_us.empty() || summarise(us).mean_us < summarise(index_us).mean_us) index_us = us;
+        (void)index_passes(index, queries, 1, t.answers);
+        us = index_passes(index, queries, 1, t.answers);
+        if (t.index_us.empty() || summarise(us).mean_us < summarise(t.index_us).mean_us) {
+            t.index_us = us;
+        }
     }
-    const double db_us = in_database_us(c, queries, o);
+    return t;
+}
 
+// What the run found: each side's times, overall and by kind of query, and how well the
+// answers agree.
+struct Figures {
+    std::string postgis_version;
+    double db_us = 0;
+    Summary pg, idx;
     Agreement agree;
     std::size_t found = 0;
+    // Queries with a full answer (k partners within the radius: the cities) against those with
+    // fewer (sparse country, the sea: the search reads every cell within the radius).
+    std::size_t full_queries = 0, short_queries = 0;
+    Summary idx_f, idx_s, pg_f, pg_s;
+    double short_share = 0, speedup = 0, speedup_db = 0;
+};
+
+Figures figures_of(const Timings& t, double db_us, const std::vector<NearestQuery>& queries,
+                   const Options& o) {
+    Figures f;
+    f.db_us = db_us;
     for (std::size_t i = 0; i < queries.size(); ++i) {
-        compare(answers[i], pg_answers[i], i, agree);
-        found += answers[i].size();
+        compare(t.answers[i], t.pg_answers[i], i, f.agree);
+        f.found += t.answers[i].size();
     }
-    const Summary pg = summarise(pg_us), idx = summarise(index_us);
-    // Where the time goes: queries with a full answer (k partners within the radius: the
-    // cities) against those with fewer (sparse country, the sea: the search reads every cell
-    // within the radius).
+    f.pg = summarise(t.pg_us);
+    f.idx = summarise(t.index_us);
     std::vector<double> idx_full, idx_short, pg_full, pg_short;
     for (std::size_t i = 0; i < queries.size(); ++i) {
-        const bool full = answers[i].size() == o.k;
-        (full ? idx_full : idx_short).push_back(index_us[i]);
-        (full ? pg_full : pg_short).push_back(pg_us[i]);
+        const bool full = t.answers[i].size() == o.k;
+        (full ? idx_full : idx_short).push_back(t.index_us[i]);
+        (full ? pg_full : pg_short).push_back(t.pg_us[i]);
     }
-    const Summary idx_f = summarise(idx_full), idx_s = summarise(idx_short);
-    const Summary pg_f = summarise(pg_full), pg_s = summarise(pg_short);
-    const double short_share = static_cast<double>(idx_short.size()) /
-                               static_cast<double>(std::max<std::size_t>(queries.size(), 1));
-    const double speedup = idx.mean_us > 0 ? pg.mean_us / idx.mean_us : 0;
-    const double speedup_db = idx.mean_us > 0 ? db_us / idx.mean_us : 0;
+    f.full_queries = idx_full.size();
+    f.short_queries = idx_short.size();
+    f.idx_f = summarise(idx_full);
+    f.idx_s = summarise(idx_short);
+    f.pg_f = summarise(pg_full);
+    f.pg_s = summarise(pg_short);
+    f.short_share = static_cast<double>(idx_short.size()) /
+                    static_cast<double>(std::max<std::size_t>(queries.size(), 1));
+    f.speedup = f.idx.mean_us > 0 ? f.pg.mean_us / f.idx.mean_us : 0;
+    f.speedup_db = f.idx.mean_us > 0 ? db_us / f.idx.mean_us : 0;
+    return f;
+}
+
+void print_figures(const Figures& f, std::size_t queries, const Options& o) {
     std::printf("PostGIS %s, one connection: mean %.1f us, p50 %.1f us, p99 %.1f us per query\n",
-                postgis_version.c_str(), pg.mean_us, pg.p50_us, pg.p99_us);
-    std::printf("PostGIS inside the database (one LATERAL statement): %.1f us per query\n", db_us);
+                f.postgis_version.c_str(), f.pg.mean_us, f.pg.p50_us, f.pg.p99_us);
+    std::printf("PostGIS inside the database (one LATERAL statement): %.1f us per query\n",
+                f.db_us);
     std::printf("PartnerIndex in process: mean %.2f us, p50 %.2f us, p99 %.2f us per query\n",
-                idx.mean_us, idx.p50_us, idx.p99_us);
+                f.idx.mean_us, f.idx.p50_us, f.idx.p99_us);
     std::printf("speed-up: %.0fx (mean, with round trips), %.0fx (PostGIS without round trips)\n",
-                speedup, speedup_db);
+                f.speedup, f.speedup_db);
     std::printf("queries with %zu partners found: %zu, index mean %.2f us, PostGIS mean %.1f us\n",
-                o.k, idx_full.size(), idx_f.mean_us, pg_f.mean_us);
+                o.k, f.full_queries, f.idx_f.mean_us, f.pg_f.mean_us);
     std::printf("queries with fewer (%.0f%%): %zu, index mean %.2f us, PostGIS mean %.1f us\n",
-                100.0 * short_share, idx_short.size(), idx_s.mean_us, pg_s.mean_us);
+                100.0 * f.short_share, f.short_queries, f.idx_s.mean_us, f.pg_s.mean_us);
     std::printf("answers: %.2f partners per query\n",
-                static_cast<double>(found) / static_cast<double>(queries.size()));
+                static_cast<double>(f.found) / static_cast<double>(queries));
     std::printf(
         "identical (same partners, same order): %zu of %zu; same partners in another "
         "order: %zu; other partners: %zu\n",
-        agree.identical, queries.size(), agree.same_set, agree.other_partners);
+        f.agree.identical, queries, f.agree.same_set, f.agree.other_partners);
     std::printf("largest |ST_Distance - GeographicLib| for a partner both chose: %.6f m\n",
-                agree.max_spheroid_diff_m);
+                f.agree.max_spheroid_diff_m);
     std::printf("largest |<-> (sphere) - GeographicLib| for a partner both chose: %.1f m\n",
-                agree.max_sphere_diff_m);
+                f.agree.max_sphere_diff_m);
     std::printf("largest distance difference at the same rank where the answers differ: %.1f m\n",
-                agree.max_rank_diff_m);
+                f.agree.max_rank_diff_m);
+}
 
-    if (!o.out.empty()) {
-        std::ofstream out(o.out);
-        out << "partners=" << o.partners << "\nqueries=" << o.queries << "\nk=" << o.k
-            << "\nradius_km=" << o.radius_km << "\nseed=" << o.seed << "\npasses=" << o.passes
-            << "\nwarmup=" << o.warmup << "\npostgis_version=" << postgis_version
-            << "\npostgis_us_mean=" << pg.mean_us << "\npostgis_us_p50=" << pg.p50_us
-            << "\npostgis_us_p99=" << pg.p99_us << "\npostgis_db_us_mean=" << db_us
-            << "\nindex_us_mean=" << idx.mean_us << "\nindex_us_p50=" << idx.p50_us
-            << "\nindex_us_p99=" << idx.p99_us << "\nspeedup=" << speedup
-            << "\nspeedup_db=" << speedup_db
-            << "\nspeedup_p50=" << (idx.p50_us > 0 ? pg.p50_us / idx.p50_us : 0)
-            << "\nfull_queries=" << idx_full.size() << "\nindex_us_mean_full=" << idx_f.mean_us
-            << "\npostgis_us_mean_full=" << pg_f.mean_us << "\nshort_queries=" << idx_short.size()
-            << "\nindex_us_mean_short=" << idx_s.mean_us
-            << "\npostgis_us_mean_short=" << pg_s.mean_us << "\nanswers_per_query="
-            << static_cast<double>(found) / static_cast<double>(queries.size())
-            << "\nidentical=" << agree.identical << "\nsame_set_other_order=" << agree.same_set
-            << "\nother_partners=" << agree.other_partners
-            << "\nmax_spheroid_diff_m=" << agree.max_spheroid_diff_m
-            << "\nmax_sphere_diff_m=" << agree.max_sphere_diff_m
-            << "\nmax_rank_diff_m=" << agree.max_rank_diff_m << "\n";
-        if (!out) {
-            std::fprintf(stderr, "bench-postgis: cannot write %s\n", o.out.c_str());
-            return 1;
-        }
+// The figures as key=value lines into `path`; false when it cannot be written.
+bool write_kv(const std::string& path, const Figures& f, std::size_t queries, const Options& o) {
+    std::ofstream out(path);
+    out << "partners=" << o.partners << "\nqueries=" << o.queries << "\nk=" << o.k
+        << "\nradius_km=" << o.radius_km << "\nseed=" << o.seed << "\npasses=" << o.passes
+        << "\nwarmup=" << o.warmup << "\npostgis_version=" << f.postgis_version
+        << "\npostgis_us_mean=" << f.pg.mean_us << "\npostgis_us_p50=" << f.pg.p50_us
+        << "\npostgis_us_p99=" << f.pg.p99_us << "\npostgis_db_us_mean=" << f.db_us
+        << "\nindex_us_mean=" << f.idx.mean_us << "\nindex_us_p50=" << f.idx.p50_us
+        << "\nindex_us_p99=" << f.idx.p99_us << "\nspeedup=" << f.speedup
+        << "\nspeedup_db=" << f.speedup_db
+        << "\nspeedup_p50=" << (f.idx.p50_us > 0 ? f.pg.p50_us / f.idx.p50_us : 0)
+        << "\nfull_queries=" << f.full_queries << "\nindex_us_mean_full=" << f.idx_f.mean_us
+        << "\npostgis_us_mean_full=" << f.pg_f.mean_us << "\nshort_queries=" << f.short_queries
+        << "\nindex_us_mean_short=" << f.idx_s.mean_us
+        << "\npostgis_us_mean_short=" << f.pg_s.mean_us
+        << "\nanswers_per_query=" << static_cast<double>(f.found) / static_cast<double>(queries)
+        << "\nidentical=" << f.agree.identical << "\nsame_set_other_order=" << f.agree.same_set
+        << "\nother_partners=" << f.agree.other_partners
+        << "\nmax_spheroid_diff_m=" << f.agree.max_spheroid_diff_m
+        << "\nmax_sphere_diff_m=" << f.agree.max_sphere_diff_m
+        << "\nmax_rank_diff_m=" << f.agree.max_rank_diff_m << "\n";
+    return static_cast<bool>(out);
+}
+
+int run(const Options& o) {
+    Rng rng(o.seed);
+    const auto partners = make_partners(rng, o.partners);
+    const std::vector<NearestQuery> queries = make_queries(rng, o);
+    std::printf("partners: %zu (Japan-like, seed %llu, as bench-select)\n", o.partners,
+                static_cast<unsigned long long>(o.seed));
+    std::printf(
+        "queries: %zu (+%zu warm-up, best of %zu passes), k %zu, radius %.1f km, "
+        "capabilities wrecker|carrier\n",
+        o.queries, o.warmup, o.passes, o.k, o.radius_km);
+    if (o.index_only) return index_only(partners, queries, o);
+
+    const PgConn conn = connect_db(o);
+    PGconn* c = conn.get();
+    const std::string postgis_version = set_up_postgis(c, partners);
+    PartnerIndex index(kCellM);
+    for (const auto& p : partners) index.upsert(p);
+    const Timings timings = time_both(c, index, queries, o);
+    const double db_us = in_database_us(c, queries, o);
+
+    Figures f = figures_of(timings, db_us, queries, o);
+    f.postgis_version = postgis_version;
+    print_figures(f, queries.size(), o);
+    if (!o.out.empty() && !write_kv(o.out, f, queries.size(), o)) {
+        std::fprintf(stderr, "bench-postgis: cannot write %s\n", o.out.c_str());
+        return 1;
     }
     if (!o.keep_table) exec(c, "DROP TABLE bench_partners");
     return 0;

@@ -328,74 +328,11 @@ class Svg {
             out_ << " <tspan fill=\"#c53030\">– – " << xml_escape(target_label) << "</tspan>";
         }
         out_ << "</text>\n";
-        double top = 0;
-        double bottom = 0;
-        for (const auto& b : bars) {
-            if (!std::isnan(b.value)) top = std::max(top, b.value);
-        }
-        if (!std::isnan(target)) top = std::max(top, target);
-        if (top <= 0) top = 1;
-        if (log) {
-            double lowest = top;
-            for (const auto& b : bars) {
-                if (!std::isnan(b.value) && b.value > 0) lowest = std::min(lowest, b.value);
-            }
-            bottom = std::floor(std::log10(lowest / 2));  // the smallest bar stays visible
-            top = std::ceil(std::log10(top) + 0.05);
-            if (top <= bottom) top = bottom + 1;
-        }
-        double step = 0;
-        if (!log) {
-            step = nice_step(top * 1.12 / 4.0);
-            top = step * std::ceil(top * 1.12 / step);
-        }
-        const auto y_of = [&](double v) {
-            const double f =
-                log ? (std::log10(std::max(v, 1e-300)) - bottom) / (top - bottom) : v / top;
-            return kPlotTop + kPlotH * (1.0 - std::clamp(f, 0.0, 1.0));
-        };
-        // Axis and grid.
-        const int ticks = static_cast<int>(std::lround(log ? top - bottom : top / step));
-        for (int i = 0; i <= ticks; ++i) {
-            const double v = log ? std::pow(10.0, bottom + i) : step * i;
-            const double y = y_of(v);
-            out_ << "<line x1=\"" << kPlotLeft << "\" x2=\"" << kPlotLeft + kPlotW << "\" y1=\""
-                 << y << "\" y2=\"" << y << "\" stroke=\"#e2e8f0\"/>\n"
-                 << "<text x=\"" << kPlotLeft - 4 << "\" y=\"" << y + 4
-                 << "\" text-anchor=\"end\" fill=\"" << kGreyColour << "\">" << axis_label(v, step)
-                 << "</text>\n";
-        }
-        out_ << "<line x1=\"" << kPlotLeft << "\" x2=\"" << kPlotLeft << "\" y1=\"" << kPlotTop
-             << "\" y2=\"" << kPlotTop + kPlotH << "\" stroke=\"#4a5568\"/>\n"
-             << "<line x1=\"" << kPlotLeft << "\" x2=\"" << kPlotLeft + kPlotW << "\" y1=\""
-             << kPlotTop + kPlotH << "\" y2=\"" << kPlotTop + kPlotH << "\" stroke=\"#4a5568\"/>\n";
-        const double slot = kPlotW / static_cast<double>(std::max<std::size_t>(bars.size(), 1));
-        const double width = std::min(slot * 0.7, 48.0);
-        for (std::size_t i = 0; i < bars.size(); ++i) {
-            const Bar& b = bars[i];
-            const double cx = kPlotLeft + slot * (static_cast<double>(i) + 0.5);
-            if (!std::isnan(b.value)) {
-                const double y = y_of(b.value);
-                out_ << "<rect x=\"" << cx - width / 2 << "\" y=\"" << y << "\" width=\"" << width
-                     << "\" height=\"" << kPlotTop + kPlotH - y << "\" fill=\"" << b.colour
-                     << "\"/>\n"
-                     << "<text x=\"" << cx << "\" y=\"" << y - 3
-                     << "\" text-anchor=\"middle\" font-size=\"10\">" << xml_escape(b.caption)
-                     << "</text>\n";
-            }
-            // Labels may have two lines, split at '\n'.
-            const auto nl = b.label.find('\n');
-            out_ << "<text x=\"" << cx << "\" y=\"" << kPlotTop + kPlotH + 14
-                 << "\" text-anchor=\"middle\" font-size=\"10\">"
-                 << xml_escape(b.label.substr(0, nl)) << "</text>\n";
-            if (nl != std::string::npos) {
-                out_ << "<text x=\"" << cx << "\" y=\"" << kPlotTop + kPlotH + 26
-                     << "\" text-anchor=\"middle\" font-size=\"10\">"
-                     << xml_escape(b.label.substr(nl + 1)) << "</text>\n";
-            }
-        }
+        const Scale scale = scale_of(bars, log, target);
+        axis(scale);
+        for (std::size_t i = 0; i < bars.size(); ++i) bar(bars[i], i, bars.size(), scale);
         if (!std::isnan(target)) {
-            const double y = y_of(target);
+            const double y = scale.y_of(target);
             out_ << "<line x1=\"" << kPlotLeft << "\" x2=\"" << kPlotLeft + kPlotW << "\" y1=\""
                  << y << "\" y2=\"" << y << "\" stroke=\"#c53030\" stroke-dasharray=\"5,3\"/>\n";
         }
@@ -408,6 +345,86 @@ class Svg {
     }
 
   private:
+    // A panel's value axis: from 0 to `top` in steps of `step`, or on a log scale from 10^bottom
+    // to 10^top.
+    struct Scale {
+        bool log = false;
+        double bottom = 0, top = 0, step = 0;
+
+        // The y of value v, clamped to the plot.
+        double y_of(double v) const {
+            const double f =
+                log ? (std::log10(std::max(v, 1e-300)) - bottom) / (top - bottom) : v / top;
+            return kPlotTop + kPlotH * (1.0 - std::clamp(f, 0.0, 1.0));
+        }
+    };
+
+    // An axis that holds every bar and the target, up to a round number.
+    static Scale scale_of(const std::vector<Bar>& bars, bool log, double target) {
+        Scale s{log};
+        for (const auto& b : bars) {
+            if (!std::isnan(b.value)) s.top = std::max(s.top, b.value);
+        }
+        if (!std::isnan(target)) s.top = std::max(s.top, target);
+        if (s.top <= 0) s.top = 1;
+        if (log) {
+            double lowest = s.top;
+            for (const auto& b : bars) {
+                if (!std::isnan(b.value) && b.value > 0) lowest = std::min(lowest, b.value);
+            }
+            s.bottom = std::floor(std::log10(lowest / 2));  // the smallest bar stays visible
+            s.top = std::ceil(std::log10(s.top) + 0.05);
+            if (s.top <= s.bottom) s.top = s.bottom + 1;
+        } else {
+            s.step = nice_step(s.top * 1.12 / 4.0);
+            s.top = s.step * std::ceil(s.top * 1.12 / s.step);
+        }
+        return s;
+    }
+
+    // The gridlines with their labels, and the two axes.
+    void axis(const Scale& s) {
+        const int ticks = static_cast<int>(std::lround(s.log ? s.top - s.bottom : s.top / s.step));
+        for (int i = 0; i <= ticks; ++i) {
+            const double v = s.log ? std::pow(10.0, s.bottom + i) : s.step * i;
+            const double y = s.y_of(v);
+            out_ << "<line x1=\"" << kPlotLeft << "\" x2=\"" << kPlotLeft + kPlotW << "\" y1=\""
+                 << y << "\" y2=\"" << y << "\" stroke=\"#e2e8f0\"/>\n"
+                 << "<text x=\"" << kPlotLeft - 4 << "\" y=\"" << y + 4
+                 << "\" text-anchor=\"end\" fill=\"" << kGreyColour << "\">"
+                 << axis_label(v, s.step) << "</text>\n";
+        }
+        out_ << "<line x1=\"" << kPlotLeft << "\" x2=\"" << kPlotLeft << "\" y1=\"" << kPlotTop
+             << "\" y2=\"" << kPlotTop + kPlotH << "\" stroke=\"#4a5568\"/>\n"
+             << "<line x1=\"" << kPlotLeft << "\" x2=\"" << kPlotLeft + kPlotW << "\" y1=\""
+             << kPlotTop + kPlotH << "\" y2=\"" << kPlotTop + kPlotH << "\" stroke=\"#4a5568\"/>\n";
+    }
+
+    // The i-th of n bars: the bar with its caption above (none for a missing value), and its
+    // label below, which may have two lines, split at '\n'.
+    void bar(const Bar& b, std::size_t i, std::size_t n, const Scale& s) {
+        const double slot = kPlotW / static_cast<double>(std::max<std::size_t>(n, 1));
+        const double width = std::min(slot * 0.7, 48.0);
+        const double cx = kPlotLeft + slot * (static_cast<double>(i) + 0.5);
+        if (!std::isnan(b.value)) {
+            const double y = s.y_of(b.value);
+            out_ << "<rect x=\"" << cx - width / 2 << "\" y=\"" << y << "\" width=\"" << width
+                 << "\" height=\"" << kPlotTop + kPlotH - y << "\" fill=\"" << b.colour << "\"/>\n"
+                 << "<text x=\"" << cx << "\" y=\"" << y - 3
+                 << "\" text-anchor=\"middle\" font-size=\"10\">" << xml_escape(b.caption)
+                 << "</text>\n";
+        }
+        const auto nl = b.label.find('\n');
+        out_ << "<text x=\"" << cx << "\" y=\"" << kPlotTop + kPlotH + 14
+             << "\" text-anchor=\"middle\" font-size=\"10\">" << xml_escape(b.label.substr(0, nl))
+             << "</text>\n";
+        if (nl != std::string::npos) {
+            out_ << "<text x=\"" << cx << "\" y=\"" << kPlotTop + kPlotH + 26
+                 << "\" text-anchor=\"middle\" font-size=\"10\">"
+                 << xml_escape(b.label.substr(nl + 1)) << "</text>\n";
+        }
+    }
+
     // The smallest of 1, 2, 2.5, 5 × 10ⁿ at least v.
     static double nice_step(double v) {
         if (!(v > 0)) return 1;
@@ -527,7 +544,7 @@ std::string code_block(const std::string& text) {
     return "```\n" + text + (text.empty() || text.back() == '\n' ? "" : "\n") + "```\n";
 }
 // The receipt photo's figures (bench-upload, issue 14).
-void upload_section(std::ostringstream& md, Results& r) {
+void upload_section(std::ostream& md, Results& r) {
     const double photo_mb = r.num("upload", "photo_bytes") / 1e6;
     md << "## Receipt photos: `POST /v1/receipt-images`\n\n"
        << "A phone photo (" << r.str("upload", "photo_width") << " × "
@@ -560,16 +577,39 @@ void upload_section(std::ostringstream& md, Results& r) {
 }
 
 
-int write_report(const fs::path& dir, const fs::path& md_path, const fs::path& svg_path) {
-    Results r(dir);
-    for (const char* required : {"machine", "http_intake", "pgb_intake", "http_coverage",
-                                 "pgb_coverage", "postgis", "select", "memory"}) {
-        if (!r.has(required)) {
-            std::fprintf(stderr, "bench-report: %s/%s.kv is missing or empty\n",
-                         dir.string().c_str(), required);
-            return 1;
-        }
-    }
+// The report of a run: its figures, read once from the result files, and the sections of
+// docs/benchmarks.md and the plot written from them.
+struct Report {
+    explicit Report(Results& results) : r(results) {}
+
+    std::string markdown() const;
+    std::string plot() const;
+    // The targets and their results, on stdout.
+    void print_targets() const;
+
+    // The sections of the report, in order.
+    void opening(std::ostream& md) const;
+    void targets(std::ostream& md) const;
+    void intake_table(std::ostream& md) const;
+    void intake_method(std::ostream& md) const;
+    void coverage(std::ostream& md) const;
+    void selection(std::ostream& md) const;
+    void agreement(std::ostream& md) const;
+    void memory(std::ostream& md) const;
+    void limits_machine(std::ostream& md) const;
+    void limits_intake(std::ostream& md) const;
+    void limits_shipped(std::ostream& md) const;
+    void intake_fixes(std::ostream& md) const;
+    void limits_coverage(std::ostream& md) const;
+    void limits_selection(std::ostream& md) const;
+    void limits_memory(std::ostream& md) const;
+    void profiles(std::ostream& md) const;
+    void machine(std::ostream& md) const;
+    void commands(std::ostream& md) const;
+    void reproduce(std::ostream& md) const;
+
+    Results& r;
+    // Machine and settings
     const int clients = static_cast<int>(r.num("machine", "clients"));
     const double cores = r.num("machine", "cores");
     const std::string pool = r.str("machine", "db_pool_size");
@@ -579,7 +619,6 @@ int write_report(const fs::path& dir, const fs::path& md_path, const fs::path& s
     const double wake_cross_us = r.num("machine", "wakeup_cross_us");
     const double wake_same_us = r.num("machine", "wakeup_same_us");
     const bool quick = r.str("machine", "quick") == "1";
-
     // Intake
     const double http_rps = r.num("http_intake", "rps");
     const double http_p50 = r.num("http_intake", "p50_ms");
@@ -625,13 +664,55 @@ int write_report(const fs::path& dir, const fs::path& md_path, const fs::path& s
     const std::string prof_server = r.text("profile_server.txt");
     const std::string prof_pg = r.text("profile_postgres.txt");
     const std::string prof_index = r.text("profile_index.txt");
-
+    // Targets
     const bool ratio_pass = intake_ratio >= kIntakeRatioMin;
     const bool p99_pass = http_p99 <= kIntakeP99MaxMs;
     const bool speed_pass = speedup >= kSelectionSpeedupMin;
     const bool memory_pass = memory_max_mb < kMemoryMaxMb;
+    // What limits each figure
+    const double machine_total = 100.0 * cores;
+    // The server's I/O threads: on a CPU or runnable and waiting for one, per thread.
+    const double threads = r.num("machine", "io_threads");
+    const double def_threads = r.num("machine", "default_io_threads");
+    const double loop_busy = (http_cpu.server + r.num("http_intake", "server_runq_pct")) / threads;
+    const double def_loop_busy =
+        (def_cpu.server + r.num("http_intake_default", "server_runq_pct")) / def_threads;
+    const double flushing =
+        r.num("http_intake.stats", "wal_sync_ms") / 10.0 / r.num("http_intake.stats", "elapsed_s");
+    const double pgb_flushing =
+        r.num("pgb_intake.stats", "wal_sync_ms") / 10.0 / r.num("pgb_intake.stats", "elapsed_s");
+    const bool machine_bound = http_cpu.machine >= 0.95 * machine_total;
+    const bool loop_bound = loop_busy >= 85.0;
+    const bool virtual_machine = !r.str("machine", "virt").empty();
+};
 
+std::string Report::markdown() const {
     std::ostringstream md;
+    opening(md);
+    targets(md);
+    intake_table(md);
+    intake_method(md);
+    coverage(md);
+    selection(md);
+    agreement(md);
+    memory(md);
+    if (r.has("upload")) upload_section(md, r);
+    limits_machine(md);
+    limits_intake(md);
+    limits_shipped(md);
+    intake_fixes(md);
+    limits_coverage(md);
+    limits_selection(md);
+    limits_memory(md);
+    profiles(md);
+    machine(md);
+    commands(md);
+    reproduce(md);
+    return md.str();
+}
+
+// Who wrote the report, when, and on what.
+void Report::opening(std::ostream& md) const {
     md << "# Benchmarks\n\n"
        << "Written by `scripts/bench.sh` (through `build/bin/bench-report`) on "
        << r.str("machine", "date") << "; do not edit by hand, run it again. ";
@@ -641,7 +722,11 @@ int write_report(const fs::path& dir, const fs::path& md_path, const fs::path& s
        << " cores shared by the server, PostgreSQL and the load drivers, and by whatever else "
        << "ran on it (load average " << r.str("machine", "load_before") << " before the run, "
        << r.str("machine", "load_after") << " after).\n\n";
+}
 
+// The targets and the measured figures, those at the threshold, and the settings the
+// server ran with.
+void Report::targets(std::ostream& md) const {
     md << "## Targets\n\n"
        << "| target | measured | result |\n|---|---|---|\n"
        << "| call intake ≥ " << fixed(kIntakeRatioMin, 1) << " × pgbench on the same SQL, "
@@ -691,8 +776,10 @@ int write_report(const fs::path& dir, const fs::path& md_path, const fs::path& s
            << "). See [What limits each figure](#what-limits-each-figure).";
     }
     md << "\n\n![throughput, latency, selection time, memory and CPU](benchmarks.svg)\n\n";
+}
 
-    // --- Intake
+// Call intake: the server against pgbench, side by side.
+void Report::intake_table(std::ostream& md) const {
     md << "## Call intake: `POST /v1/calls` against pgbench on the same SQL\n\n"
        << clients << " closed-loop clients for " << r.str("machine", "duration_s")
        << " s on each side, on the same PostgreSQL cluster with fsync and synchronous_commit "
@@ -730,6 +817,10 @@ int write_report(const fs::path& dir, const fs::path& md_path, const fs::path& s
        << fixed(pgb_call.per_flush, 1) << " | |\n"
        << "| WAL flush (fdatasync), mean | " << ms3(http_call.flush_ms) << " | "
        << ms3(pgb_call.flush_ms) << " | |\n\n";
+}
+
+// Call intake: the shipped settings, and what each side did.
+void Report::intake_method(std::ostream& md) const {
     if (!std::isnan(def_rps)) {
         md << "With the shipped settings (pool of " << default_pool << ", " << default_io
            << " I/O thread): " << grouped(def_rps) << " calls/s, p50 "
@@ -764,8 +855,10 @@ int write_report(const fs::path& dir, const fs::path& md_path, const fs::path& s
        << "… without initial connection time\". Before each run: `VACUUM (ANALYZE)` of the "
        << "written tables and a `CHECKPOINT`, so that neither side pays for the other's "
        << "checkpoint.\n\n";
+}
 
-    // --- Coverage
+// Coverage checks: the server against pgbench.
+void Report::coverage(std::ostream& md) const {
     md << "## Coverage checks: `POST /v1/coverage/check` against pgbench on the same query\n\n"
        << "| | roadside (HTTP) | pgbench (same SQL) | roadside / pgbench |\n|---|---|---|---|\n"
        << "| throughput | " << grouped(cov_rps) << " checks/s | " << grouped(cov_pgb_tps)
@@ -788,8 +881,10 @@ int write_report(const fs::path& dir, const fs::path& md_path, const fs::path& s
        << "server also decides the verdict and serialises it (about a kilobyte of JSON). No "
        << "target here: the read costs PostgreSQL a few tens of microseconds, so the HTTP "
        << "exchange and the JSON set the rate.\n\n";
+}
 
-    // --- Selection
+// Nearest partners: the index against PostGIS, by kind of query, and the statement.
+void Report::selection(std::ostream& md) const {
     md << "## Nearest partners: `geo::PartnerIndex` against PostGIS\n\n"
        << grouped(r.num("postgis", "partners"))
        << " partners (bench-select's Japan-like population, seed " << r.str("postgis", "seed")
@@ -833,6 +928,10 @@ int write_report(const fs::path& dir, const fs::path& md_path, const fs::path& s
        << "SELECT id, ST_Distance(geog, $1), geog <-> $1 FROM bench_partners\n"
        << " WHERE available AND capabilities & $2 <> 0 AND ST_DWithin(geog, $1, $3)\n"
        << " ORDER BY geog <-> $1 LIMIT $4\n```\n\n";
+}
+
+// Nearest partners: how far the index's answers and PostGIS's agree.
+void Report::agreement(std::ostream& md) const {
     const double spheroid_diff_m = r.num("postgis", "max_spheroid_diff_m");
     md << "**Agreement.** " << grouped(r.num("postgis", "identical")) << " of "
        << grouped(r.num("postgis", "queries")) << " answers are identical (same partners in the "
@@ -859,8 +958,10 @@ int write_report(const fs::path& dir, const fs::path& md_path, const fs::path& s
        << " queries): index " << fixed(select_idx_us, 1) << " µs mean, brute force "
        << grouped(r.num("select", "brute_us_mean"))
        << " µs mean, results identical: " << r.str("select", "identical") << ".\n\n";
+}
 
-    // --- Memory
+// The server's memory, idle and under load.
+void Report::memory(std::ostream& md) const {
     md << "## Memory of the server\n\n"
        << "| | resident (VmRSS) |\n|---|---|\n"
        << "| idle, just after start with the demo data (" << r.str("machine", "contracts")
@@ -874,26 +975,11 @@ int write_report(const fs::path& dir, const fs::path& md_path, const fs::path& s
        << "MB = 10⁶ bytes. Memory is the code and its libraries, the partner index, the token "
        << "cache and the buffers of the open connections; requests are bounded (body, headers, "
        << "connections) and buffers are reused, so load barely moves it.\n\n";
+}
 
-    // --- Receipt images
-    if (r.has("upload")) upload_section(md, r);
-
-    // --- What limits
-    const double machine_total = 100.0 * cores;
+// What limits each figure: the machine itself.
+void Report::limits_machine(std::ostream& md) const {
     md << "## What limits each figure\n\n";
-    // The server's I/O threads: on a CPU or runnable and waiting for one, per thread.
-    const double threads = r.num("machine", "io_threads");
-    const double def_threads = r.num("machine", "default_io_threads");
-    const double loop_busy = (http_cpu.server + r.num("http_intake", "server_runq_pct")) / threads;
-    const double def_loop_busy =
-        (def_cpu.server + r.num("http_intake_default", "server_runq_pct")) / def_threads;
-    const double flushing =
-        r.num("http_intake.stats", "wal_sync_ms") / 10.0 / r.num("http_intake.stats", "elapsed_s");
-    const double pgb_flushing =
-        r.num("pgb_intake.stats", "wal_sync_ms") / 10.0 / r.num("pgb_intake.stats", "elapsed_s");
-    const bool machine_bound = http_cpu.machine >= 0.95 * machine_total;
-    const bool loop_bound = loop_busy >= 85.0;
-    const bool virtual_machine = !r.str("machine", "virt").empty();
     md << "**The machine.** " << r.str("machine", "cores") << " cores run the server, "
        << "PostgreSQL and the load driver (pgbench's client runs here too), and "
        << pct(http_cpu.other()) << " / " << pct(pgb_cpu.other()) << " of a core went to other "
@@ -909,7 +995,11 @@ int write_report(const fs::path& dir, const fs::path& md_path, const fs::path& s
            << "pays it when the other side was asleep.";
     }
     md << "\n\n";
+}
 
+// What limits the call intake: the CPU, the event loop or the round trips, and pgbench
+// under the same work.
+void Report::limits_intake(std::ostream& md) const {
     md << "**Call intake.** Through the server: " << grouped(http_rps) << " calls/s. Every "
        << "call passes through the server's event loop (" << io_threads << " I/O thread"
        << (threads == 1 ? "" : "s") << "), which was on a CPU " << pct(http_cpu.server)
@@ -958,6 +1048,10 @@ int write_report(const fs::path& dir, const fs::path& md_path, const fs::path& s
            << "loop between statements go to sleep and are woken more often";
     }
     md << ".\n\n";
+}
+
+// What limits the call intake with the shipped settings, and the server's profile.
+void Report::limits_shipped(std::ostream& md) const {
     if (!std::isnan(def_rps)) {
         md << "With the shipped settings (pool of " << default_pool << ", " << default_io
            << " I/O thread) the loop was " << fixed(def_loop_busy, 0) << " % busy or waiting "
@@ -981,6 +1075,10 @@ int write_report(const fs::path& dir, const fs::path& md_path, const fs::path& s
            << fixed(kernel_share, 0) << " %, JSON (nlohmann) " << fixed(json_share, 0)
            << " % of its CPU.\n\n";
     }
+}
+
+// What would fix the intake miss, or raise the intake further.
+void Report::intake_fixes(std::ostream& md) const {
     md << (!ratio_pass || !p99_pass ? "**What would fix the intake miss**"
                                     : "**What would raise the intake further**")
        << " (server code and deployment, not changed here). ";
@@ -1019,7 +1117,10 @@ int write_report(const fs::path& dir, const fs::path& md_path, const fs::path& s
            << ".\n";
     }
     md << "\n";
+}
 
+// What limits the coverage checks.
+void Report::limits_coverage(std::ostream& md) const {
     md << "**Coverage checks.** The server used " << pct(cov_cpu.server) << " of a core (its "
        << io_threads << (io_threads == "1" ? " I/O thread" : " I/O threads") << " can use at most "
        << fixed(100.0 * r.num("machine", "io_threads"), 0) << " %) and the driver "
@@ -1027,7 +1128,10 @@ int write_report(const fs::path& dir, const fs::path& md_path, const fs::path& s
        << " of server CPU per check against " << ms3(cov_call.pg_ms) << " of PostgreSQL. HTTP, "
        << "the verdict and its JSON set the rate, not the database; the same change as "
        << "for the intake (less JSON work per request) is what would move it.\n\n";
+}
 
+// What limits the selection, and what would make it faster.
+void Report::limits_selection(std::ostream& md) const {
     md << "**Selection.** PostGIS costs " << fixed(pg_us, 0) << " µs per query through a "
        << "prepared statement: about " << fixed(pg_us - pg_db_us, 0) << " µs of round trip "
        << "(wake-ups of two processes on a virtual machine) and " << fixed(pg_db_us, 0)
@@ -1070,11 +1174,16 @@ int write_report(const fs::path& dir, const fs::path& md_path, const fs::path& s
        << fixed(kSelectionSpeedupMin * (floor_us + 1.0), 0)
        << " µs or more even with only 1 µs of search on top of them; here it took "
        << fixed(pg_us, 0) << " µs.\n\n";
+}
 
+// The memory against its target.
+void Report::limits_memory(std::ostream& md) const {
     md << "**Memory.** " << fixed(memory_max_mb, 1) << " MB at most, " << fixed(kMemoryMaxMb, 0)
        << " MB allowed.\n\n";
+}
 
-    // --- Profiles
+// The profiles, when the run took them.
+void Report::profiles(std::ostream& md) const {
     if (!prof_comm.empty() || !prof_index.empty()) {
         md << "## Profiles\n\n"
            << "`perf record -a -g` over the whole machine during an extra call-intake run "
@@ -1096,8 +1205,10 @@ int write_report(const fs::path& dir, const fs::path& md_path, const fs::path& s
                << code_block(prof_index) << "\n";
         }
     }
+}
 
-    // --- Machine
+// The machine the run measured.
+void Report::machine(std::ostream& md) const {
     md << "## Machine\n\n| | |\n|---|---|\n"
        << "| CPU | " << r.str("machine", "cpu") << " |\n"
        << "| cores | " << r.str("machine", "cores") << " |\n"
@@ -1114,7 +1225,10 @@ int write_report(const fs::path& dir, const fs::path& md_path, const fs::path& s
        << "| load average (1 min) before / after | " << r.str("machine", "load_before") << " / "
        << r.str("machine", "load_after") << " |\n"
        << "| bench.sh wall time | " << r.str("machine", "wall_s") << " s |\n\n";
+}
 
+// The command lines as bench.sh ran them.
+void Report::commands(std::ostream& md) const {
     md << "## Command lines\n\n"
        << "As bench.sh ran them: `$RUN` is the run's temporary directory (cluster, socket, "
        << "logs), `$PGPORT` and `$HTTP_PORT` the free ports it found, `$SERVER_PID` the "
@@ -1125,7 +1239,10 @@ int write_report(const fs::path& dir, const fs::path& md_path, const fs::path& s
        << "call's values were passed to pgbench as `-D "
        << "name=value` (they are kept in `build/bench-results/intake.params`).\n\n"
        << commands_list(r.text("commands.txt")) << "\n";
+}
 
+// How to run it again.
+void Report::reproduce(std::ostream& md) const {
     md << "## How to reproduce\n\n"
        << "```sh\n"
        << "scripts/bench.sh                  # about 4 minutes; writes docs/benchmarks.md and "
@@ -1138,15 +1255,9 @@ int write_report(const fs::path& dir, const fs::path& md_path, const fs::path& s
        << "(on a free port from 48080), and stops and removes both on exit, failure included; "
        << "the raw results stay in `build/bench-results/`. Run it on an otherwise idle machine: "
        << "the load average above tells how idle this one was.\n";
+}
 
-    std::ofstream md_out(md_path);
-    md_out << md.str();
-    if (!md_out) {
-        std::fprintf(stderr, "bench-report: cannot write %s\n", md_path.string().c_str());
-        return 1;
-    }
-
-    // --- The plot
+std::string Report::plot() const {
     Svg svg(3, 2, "roadside benchmarks — " + r.str("machine", "date"));
     svg.panel(0, 0, "Call intake, " + std::to_string(clients) + " clients", "calls/s",
               {{"roadside\npool " + pool + ", " + io_threads + " thr", http_rps, kServerColour,
@@ -1189,18 +1300,42 @@ int write_report(const fs::path& dir, const fs::path& md_path, const fs::path& s
          {"PG under\npgbench", pgb_call.pg_ms, kBaselineColour, fixed(pgb_call.pg_ms, 3)},
          {"pgbench\nclient", pgb_call.driver_ms, kBaselineAltColour, fixed(pgb_call.driver_ms, 3)}},
         false);
-    std::ofstream svg_out(svg_path);
-    svg_out << svg.finish();
-    if (!svg_out) {
-        std::fprintf(stderr, "bench-report: cannot write %s\n", svg_path.string().c_str());
-        return 1;
-    }
-    std::printf("wrote %s and %s\n", md_path.string().c_str(), svg_path.string().c_str());
+    return svg.finish();
+}
+
+void Report::print_targets() const {
     std::printf(
         "targets: intake %s x pgbench %s, p99 %s ms %s, selection %s x %s, memory %s MB %s\n",
         fixed(intake_ratio, 2).c_str(), ratio_pass ? "PASS" : "MISS", fixed(http_p99, 1).c_str(),
         p99_pass ? "PASS" : "MISS", fixed(speedup, 1).c_str(), speed_pass ? "PASS" : "MISS",
         fixed(memory_max_mb, 1).c_str(), memory_pass ? "PASS" : "MISS");
+}
+
+int write_report(const fs::path& dir, const fs::path& md_path, const fs::path& svg_path) {
+    Results r(dir);
+    for (const char* required : {"machine", "http_intake", "pgb_intake", "http_coverage",
+                                 "pgb_coverage", "postgis", "select", "memory"}) {
+        if (!r.has(required)) {
+            std::fprintf(stderr, "bench-report: %s/%s.kv is missing or empty\n",
+                         dir.string().c_str(), required);
+            return 1;
+        }
+    }
+    const Report report(r);
+    std::ofstream md_out(md_path);
+    md_out << report.markdown();
+    if (!md_out) {
+        std::fprintf(stderr, "bench-report: cannot write %s\n", md_path.string().c_str());
+        return 1;
+    }
+    std::ofstream svg_out(svg_path);
+    svg_out << report.plot();
+    if (!svg_out) {
+        std::fprintf(stderr, "bench-report: cannot write %s\n", svg_path.string().c_str());
+        return 1;
+    }
+    std::printf("wrote %s and %s\n", md_path.string().c_str(), svg_path.string().c_str());
+    report.print_targets();
     return 0;
 }
 

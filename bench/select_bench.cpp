@@ -145,6 +145,87 @@ bool same(const std::vector<Candidate>& a, const std::vector<Candidate>& b) {
     return true;
 }
 
+std::vector<NearestQuery> make_queries(Rng& rng, const Options& o) {
+    std::vector<NearestQuery> queries(o.queries);
+    for (auto& q : queries) {
+        q.from = japan_point(rng);
+        q.any_of_capabilities = kWrecker | kCarrier;
+        q.radius_m = o.radius_km * 1000.0;
+        q.k = o.k;
+    }
+    return queries;
+}
+
+// Every query through the index: the answers, and a summary of how long they took (µs).
+struct IndexRun {
+    std::vector<std::vector<Candidate>> answers;
+    Summary summary;
+};
+
+IndexRun time_index(const PartnerIndex& index, const std::vector<NearestQuery>& queries) {
+    IndexRun run;
+    run.answers.resize(queries.size());
+    std::vector<double> index_us(queries.size());
+    std::size_t found = 0;
+    for (std::size_t i = 0; i < queries.size(); ++i) {
+        const auto start = Clock::now();
+        run.answers[i] = index.nearest(queries[i]);
+        index_us[i] = micros(Clock::now() - start);
+        found += run.answers[i].size();
+    }
+    run.summary = summarise(index_us);
+    print("index", run.summary);
+    std::printf(
+        "answers: %.2f partners per query on average\n",
+        queries.empty() ? 0.0 : static_cast<double>(found) / static_cast<double>(queries.size()));
+    return run;
+}
+
+// The floor under any exact method: the geodesics to the answers themselves.
+void time_floor(const PartnerIndex& index, const std::vector<NearestQuery>& queries,
+                const std::vector<std::vector<Candidate>>& answers) {
+    std::vector<double> floor_us(queries.size());
+    double sink = 0;
+    for (std::size_t i = 0; i < queries.size(); ++i) {
+        const auto start = Clock::now();
+        for (const auto& c : answers[i]) {
+            sink += roadside::geo::distance_m(queries[i].from, index.find(c.id)->position);
+        }
+        floor_us[i] = micros(Clock::now() - start);
+    }
+    print("geodesics to the answers alone", summarise(floor_us));
+    if (sink < 0) std::puts("");  // keeps the loop from being optimised away
+}
+
+// The brute force on the first queries, each answer compared with the index's; how many differ.
+std::size_t time_brute_force(const std::vector<IndexedPartner>& partners,
+                             const std::vector<NearestQuery>& queries, const IndexRun& index,
+                             const Options& o) {
+    std::vector<double> brute_us(o.baseline_queries);
+    std::size_t differing = 0;
+    for (std::size_t i = 0; i < o.baseline_queries; ++i) {
+        const auto start = Clock::now();
+        const auto want = roadside::geo::nearest_brute_force(partners, queries[i]);
+        brute_us[i] = micros(Clock::now() - start);
+        if (!same(index.answers[i], want)) {
+            if (++differing <= 5) {
+                std::printf("differs: query %zu from %.6f,%.6f\n", i, queries[i].from.lat_deg,
+                            queries[i].from.lon_deg);
+            }
+        }
+    }
+    const Summary brute_summary = summarise(brute_us);
+    std::printf("brute force measured on the first %zu of %zu queries (it is slow)\n",
+                o.baseline_queries, o.queries);
+    print("brute force", brute_summary);
+    if (index.summary.mean_us > 0 && o.baseline_queries > 0) {
+        std::printf("speed-up: %.0fx (mean), %.0fx (p99)\n",
+                    brute_summary.mean_us / index.summary.mean_us,
+                    brute_summary.p99_us / index.summary.p99_us);
+    }
+    return differing;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -161,13 +242,7 @@ int main(int argc, char** argv) {
 
     Rng rng(o.seed);
     const auto partners = make_partners(rng, o.partners);
-    std::vector<NearestQuery> queries(o.queries);
-    for (auto& q : queries) {
-        q.from = japan_point(rng);
-        q.any_of_capabilities = kWrecker | kCarrier;
-        q.radius_m = o.radius_km * 1000.0;
-        q.k = o.k;
-    }
+    const std::vector<NearestQuery> queries = make_queries(rng, o);
     std::printf("partners: %zu (Japan-like, seed %llu)\n", o.partners,
                 static_cast<unsigned long long>(o.seed));
     std::printf("queries: %zu, k %zu, radius %.1f km, capabilities wrecker|carrier\n", o.queries,
@@ -180,56 +255,9 @@ int main(int argc, char** argv) {
     std::printf("cell: %.1f km\n", o.cell_km);
     std::printf("index build: %.2f ms\n", micros(build_time) / 1000.0);
 
-    std::vector<std::vector<Candidate>> answers(queries.size());
-    std::vector<double> index_us(queries.size());
-    std::size_t found = 0;
-    for (std::size_t i = 0; i < queries.size(); ++i) {
-        const auto start = Clock::now();
-        answers[i] = index.nearest(queries[i]);
-        index_us[i] = micros(Clock::now() - start);
-        found += answers[i].size();
-    }
-    const Summary index_summary = summarise(index_us);
-    print("index", index_summary);
-    std::printf(
-        "answers: %.2f partners per query on average\n",
-        queries.empty() ? 0.0 : static_cast<double>(found) / static_cast<double>(queries.size()));
-
-    // The floor under any exact method: the geodesics to the answers themselves.
-    std::vector<double> floor_us(queries.size());
-    double sink = 0;
-    for (std::size_t i = 0; i < queries.size(); ++i) {
-        const auto start = Clock::now();
-        for (const auto& c : answers[i]) {
-            sink += roadside::geo::distance_m(queries[i].from, index.find(c.id)->position);
-        }
-        floor_us[i] = micros(Clock::now() - start);
-    }
-    print("geodesics to the answers alone", summarise(floor_us));
-    if (sink < 0) std::puts("");  // keeps the loop from being optimised away
-
-    std::vector<double> brute_us(o.baseline_queries);
-    std::size_t differing = 0;
-    for (std::size_t i = 0; i < o.baseline_queries; ++i) {
-        const auto start = Clock::now();
-        const auto want = roadside::geo::nearest_brute_force(partners, queries[i]);
-        brute_us[i] = micros(Clock::now() - start);
-        if (!same(answers[i], want)) {
-            if (++differing <= 5) {
-                std::printf("differs: query %zu from %.6f,%.6f\n", i, queries[i].from.lat_deg,
-                            queries[i].from.lon_deg);
-            }
-        }
-    }
-    const Summary brute_summary = summarise(brute_us);
-    std::printf("brute force measured on the first %zu of %zu queries (it is slow)\n",
-                o.baseline_queries, o.queries);
-    print("brute force", brute_summary);
-    if (index_summary.mean_us > 0 && o.baseline_queries > 0) {
-        std::printf("speed-up: %.0fx (mean), %.0fx (p99)\n",
-                    brute_summary.mean_us / index_summary.mean_us,
-                    brute_summary.p99_us / index_summary.p99_us);
-    }
+    const IndexRun run = time_index(index, queries);
+    time_floor(index, queries, run.answers);
+    const std::size_t differing = time_brute_force(partners, queries, run, o);
     std::printf("results identical: %s (%zu queries compared, %zu differ)\n",
                 differing == 0 ? "yes" : "NO", o.baseline_queries, differing);
     return differing == 0 ? 0 : 1;

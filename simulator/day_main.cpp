@@ -79,12 +79,14 @@ int bad(const std::string& message) {
     return 2;
 }
 
-}  // namespace
-
-int day_command(const std::vector<std::string>& args) {
+struct DayArgs {
     DayOptions options;
     std::optional<std::filesystem::path> config_dir;
     std::optional<std::string> svg_file;
+};
+
+// The command line into `a`; an exit status when the command ends there (--help, a bad argument).
+std::optional<int> parse_args(const std::vector<std::string>& args, DayArgs& a) {
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& arg = args[i];
         if (arg == "--help" || arg == "-h") {
@@ -96,33 +98,59 @@ int day_command(const std::vector<std::string>& args) {
         if (arg == "--seed") {
             const auto v = parse_count(value, 0, UINT64_MAX);
             if (!v) return bad("--seed wants a whole number");
-            options.seed = *v;
+            a.options.seed = *v;
         } else if (arg == "--calls") {
             const auto v = parse_count(value, 1, kMaxCalls);
             if (!v) return bad("--calls wants a whole number in 1..1000000");
-            options.calls = static_cast<std::size_t>(*v);
+            a.options.calls = static_cast<std::size_t>(*v);
         } else if (arg == "--partners") {
             const auto v = parse_count(value, 1, kMaxPartners);
             if (!v) return bad("--partners wants a whole number in 1..99999");
-            options.partners = static_cast<std::size_t>(*v);
+            a.options.partners = static_cast<std::size_t>(*v);
         } else if (arg == "--date") {
             const auto d = core::parse_date(value);
             if (!d) return bad("--date wants YYYY-MM-DD");
-            options.date = *d;
+            a.options.date = *d;
         } else if (arg == "--config") {
-            config_dir = value;
+            a.config_dir = value;
         } else if (arg == "--svg") {
-            svg_file = value;
+            a.svg_file = value;
         } else if (arg == "--inject-fault") {
             const auto f = parse_fault(value);
             if (!f) return bad("unknown fault '" + value + "'");
-            options.fault = *f;
+            a.options.fault = *f;
         } else {
             return bad("unknown option " + arg);
         }
     }
+    return std::nullopt;
+}
 
-    const std::filesystem::path dir = config_dir.value_or(default_config_dir());
+// The wall time of the run, and whether the injected fault found its occasion, on stderr.
+void report_run(const DayOptions& options, const DayResult& day, double simulated_s,
+                double audited_s) {
+    std::fprintf(stderr,
+                 "roadside-sim day: %zu calls, %zu events, %zu log entries: simulated in %.2f s, "
+                 "audited and reported in %.2f s\n",
+                 options.calls, day.events, day.log.entries.size(), simulated_s, audited_s);
+    if (options.fault == Fault::none) return;
+    if (day.fault_applied) {
+        std::fprintf(stderr, "roadside-sim day: injected %s at %s\n",
+                     std::string(to_string(options.fault)).c_str(), day.fault_target.c_str());
+    } else {
+        std::fprintf(stderr, "roadside-sim day: the fault %s found no occasion on this day\n",
+                     std::string(to_string(options.fault)).c_str());
+    }
+}
+
+}  // namespace
+
+int day_command(const std::vector<std::string>& args) {
+    DayArgs parsed;
+    if (const auto status = parse_args(args, parsed)) return *status;
+    const DayOptions& options = parsed.options;
+
+    const std::filesystem::path dir = parsed.config_dir.value_or(default_config_dir());
     config::ProductCatalog products;
     config::Tariff tariff;
     try {
@@ -142,12 +170,12 @@ int day_command(const std::vector<std::string>& args) {
     std::fputs(format_summary(options, report, audit_report).c_str(), stdout);
     std::fflush(stdout);
 
-    if (svg_file) {
-        std::ofstream out(*svg_file, std::ios::binary | std::ios::trunc);
+    if (parsed.svg_file) {
+        std::ofstream out(*parsed.svg_file, std::ios::binary | std::ios::trunc);
         out << day_svg(options, day.log, report, audit_report);
         out.close();
         if (!out) {
-            std::fprintf(stderr, "roadside-sim day: cannot write %s\n", svg_file->c_str());
+            std::fprintf(stderr, "roadside-sim day: cannot write %s\n", parsed.svg_file->c_str());
             return 1;
         }
     }
@@ -155,20 +183,7 @@ int day_command(const std::vector<std::string>& args) {
     const auto seconds = [](auto a, auto b) {
         return std::chrono::duration<double>(b - a).count();
     };
-    std::fprintf(stderr,
-                 "roadside-sim day: %zu calls, %zu events, %zu log entries: simulated in %.2f s, "
-                 "audited and reported in %.2f s\n",
-                 options.calls, day.events, day.log.entries.size(), seconds(started, simulated),
-                 seconds(simulated, audited));
-    if (options.fault != Fault::none) {
-        if (day.fault_applied) {
-            std::fprintf(stderr, "roadside-sim day: injected %s at %s\n",
-                         std::string(to_string(options.fault)).c_str(), day.fault_target.c_str());
-        } else {
-            std::fprintf(stderr, "roadside-sim day: the fault %s found no occasion on this day\n",
-                         std::string(to_string(options.fault)).c_str());
-        }
-    }
+    report_run(options, day, seconds(started, simulated), seconds(simulated, audited));
     return audit_report.clean() ? 0 : 1;
 }
 

@@ -161,62 +161,67 @@ void y_label(Svg& svg, const Box& b, const std::string& label) {
 
 // --- calls per hour ----------------------------------------------------------------------------
 
-void hourly_panel(Svg& svg, const DayLog& log, core::Instant day_start) {
+// Calls per hour of the day (Japan time) and cause.
+struct HourlyCounts {
     std::array<std::array<int, std::size(kAllCauses)>, 24> counts{};
     int total = 0;
+};
+
+HourlyCounts count_by_hour(const DayLog& log, core::Instant day_start) {
+    HourlyCounts h;
     for (const LogEntry& e : log.entries) {
         if (const auto* c = std::get_if<CallReceived>(&e.what)) {
             const auto hour = std::clamp<std::int64_t>((e.at - day_start).count() / 3600, 0, 23);
-            ++counts[static_cast<std::size_t>(hour)][static_cast<std::size_t>(c->cause)];
-            ++total;
+            ++h.counts[static_cast<std::size_t>(hour)][static_cast<std::size_t>(c->cause)];
+            ++h.total;
         }
     }
-    int peak = 0;
-    for (const auto& hour : counts)
-        peak = std::max(peak, std::accumulate(hour.begin(), hour.end(), 0));
-    // The workload's daily curve, as calls per hour for this many calls.
-    const auto& profile = hourly_call_profile();
-    const double profile_sum = std::accumulate(profile.begin(), profile.end(), 0.0);
-    double expected_peak = 0;
-    for (const double p : profile) expected_peak = std::max(expected_peak, p / profile_sum * total);
+    return h;
+}
 
-    const double step = nice_step(std::max<double>(peak, expected_peak), 5);
-    const double top =
-        std::ceil(std::max({static_cast<double>(peak), expected_peak, 1.0}) / step) * step;
-    const Box& b = kHourly;
-    svg.text(b.x, b.y - 30, "start", kTitleStyle, "Calls per hour, by cause");
-    y_grid(svg, b, top, step);
-    y_label(svg, b, "calls per hour");
-
+// A stacked bar per hour, causes stacked in the order of kAllCauses, and the hour axis.
+void hourly_bars(Svg& svg, const Box& b, const HourlyCounts& h, double top) {
     const double slot = b.w / 24.0;
     const double bar = slot * 0.78;
-    for (int h = 0; h < 24; ++h) {
+    for (int hour = 0; hour < 24; ++hour) {
         double y = b.y + b.h;
-        const double x = b.x + h * slot + (slot - bar) / 2;
+        const double x = b.x + hour * slot + (slot - bar) / 2;
         for (const Cause c : kAllCauses) {
-            const int n = counts[static_cast<std::size_t>(h)][static_cast<std::size_t>(c)];
+            const int n = h.counts[static_cast<std::size_t>(hour)][static_cast<std::size_t>(c)];
             if (n == 0) continue;
             const double height = n / top * b.h;
             y -= height;
             svg.add(
                 "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
                 "<title>%02d:00 %s: %d</title></rect>\n",
-                x, y, bar, height, cause_colour(c), h, std::string(problem_code(c)).c_str(), n);
+                x, y, bar, height, cause_colour(c), hour, std::string(problem_code(c)).c_str(), n);
         }
-        if (h % 3 == 0) {
+        if (hour % 3 == 0) {
             char hh[8];
-            std::snprintf(hh, sizeof hh, "%02d:00", h);
-            svg.text(b.x + h * slot, b.y + b.h + 16, "middle", kTickStyle, hh);
+            std::snprintf(hh, sizeof hh, "%02d:00", hour);
+            svg.text(b.x + hour * slot, b.y + b.h + 16, "middle", kTickStyle, hh);
         }
     }
     svg.text(b.x + b.w, b.y + b.h + 16, "middle", kTickStyle, "24:00");
     svg.text(b.x + b.w / 2, b.y + b.h + 36, "middle", kAxisStyle,
              "hour of the day, Japan time (JST, UTC+9)");
+}
 
-    // Expected curve: a step line through the middle of each hour.
+// The workload's daily curve, as calls per hour for `total` calls.
+std::array<double, 24> expected_per_hour(int total) {
+    const auto& profile = hourly_call_profile();
+    const double profile_sum = std::accumulate(profile.begin(), profile.end(), 0.0);
+    std::array<double, 24> out{};
+    for (std::size_t h = 0; h < out.size(); ++h) out[h] = profile[h] / profile_sum * total;
+    return out;
+}
+
+// The expected curve: a dashed step line through the middle of each hour.
+void expected_curve(Svg& svg, const Box& b, const std::array<double, 24>& expected, double top) {
+    const double slot = b.w / 24.0;
     std::string points;
     for (int h = 0; h < 24; ++h) {
-        const double v = profile[static_cast<std::size_t>(h)] / profile_sum * total;
+        const double v = expected[static_cast<std::size_t>(h)];
         char pt[48];
         std::snprintf(pt, sizeof pt, "%.1f,%.1f ", b.x + (h + 0.5) * slot,
                       b.y + b.h - v / top * b.h);
@@ -226,8 +231,11 @@ void hourly_panel(Svg& svg, const DayLog& log, core::Instant day_start) {
         "<polyline fill=\"none\" stroke=\"#333\" stroke-width=\"1.5\" "
         "stroke-dasharray=\"5 4\" points=\"" +
         points + "\"/>\n");
+}
 
-    // Legend to the right of the plot, top to bottom as the bars stack from the top.
+// The causes and their shares to the right of the plot, top to bottom as the bars stack from
+// the top, and the expected curve's dash.
+void cause_legend(Svg& svg, const Box& b, const HourlyCounts& h) {
     double ly = b.y + 4;
     const double lx = b.x + b.w + 16;
     svg.text(lx, ly + 10, "start", kAxisStyle, "cause (share)");
@@ -235,12 +243,12 @@ void hourly_panel(Svg& svg, const DayLog& log, core::Instant day_start) {
     for (auto it = std::rbegin(kAllCauses); it != std::rend(kAllCauses); ++it) {
         const Cause c = *it;
         int n = 0;
-        for (const auto& hour : counts) n += hour[static_cast<std::size_t>(c)];
+        for (const auto& hour : h.counts) n += hour[static_cast<std::size_t>(c)];
         svg.add("<rect x=\"%.1f\" y=\"%.1f\" width=\"11\" height=\"11\" fill=\"%s\"/>\n", lx, ly,
                 cause_colour(c));
         std::string label(problem_code(c));
         label += " ";
-        label += fixed1(total > 0 ? 100.0 * n / total : 0.0);
+        label += fixed1(h.total > 0 ? 100.0 * n / h.total : 0.0);
         label += " %";
         svg.text(lx + 16, ly + 10, "start", kTickStyle, label);
         ly += 16;
@@ -251,6 +259,27 @@ void hourly_panel(Svg& svg, const DayLog& log, core::Instant day_start) {
         "stroke-width=\"1.5\" stroke-dasharray=\"5 4\"/>\n",
         lx, ly + 6, lx + 11, ly + 6);
     svg.text(lx + 16, ly + 10, "start", kTickStyle, "expected");
+}
+
+void hourly_panel(Svg& svg, const DayLog& log, core::Instant day_start) {
+    const HourlyCounts h = count_by_hour(log, day_start);
+    int peak = 0;
+    for (const auto& hour : h.counts)
+        peak = std::max(peak, std::accumulate(hour.begin(), hour.end(), 0));
+    const std::array<double, 24> expected = expected_per_hour(h.total);
+    double expected_peak = 0;
+    for (const double v : expected) expected_peak = std::max(expected_peak, v);
+
+    const double step = nice_step(std::max<double>(peak, expected_peak), 5);
+    const double top =
+        std::ceil(std::max({static_cast<double>(peak), expected_peak, 1.0}) / step) * step;
+    const Box& b = kHourly;
+    svg.text(b.x, b.y - 30, "start", kTitleStyle, "Calls per hour, by cause");
+    y_grid(svg, b, top, step);
+    y_label(svg, b, "calls per hour");
+    hourly_bars(svg, b, h, top);
+    expected_curve(svg, b, expected, top);
+    cause_legend(svg, b, h);
 }
 
 // --- time to arrival ---------------------------------------------------------------------------
@@ -321,21 +350,30 @@ void arrival_panel(Svg& svg, const DayReport& report) {
 // shapes look right in the middle of the country.
 constexpr double kLonMin = 127.0, kLonMax = 146.2, kLatMin = 26.0, kLatMax = 45.8;
 
-void map_panel(Svg& svg, const DayLog& log) {
-    const Box& b = kMap;
-    const double shrink = std::cos(36.0 * 3.14159265358979 / 180.0);
-    const double scale = std::min(b.w / ((kLonMax - kLonMin) * shrink), b.h / (kLatMax - kLatMin));
-    const auto px = [&](geo::LatLon p) {
-        return std::pair<double, double>{
-            std::clamp(b.x + (p.lon_deg - kLonMin) * shrink * scale, b.x, b.x + b.w),
-            std::clamp(b.y + (kLatMax - p.lat_deg) * scale, b.y, b.y + b.h)};
-    };
-    svg.text(b.x, b.y - 30, "start", kTitleStyle, "Where the calls came from");
-    svg.add(
-        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#eef4f8\" "
-        "stroke=\"#ccd\"/>\n",
-        b.x, b.y, b.w, b.h);
+// Where a point falls in the map's box; a point beyond the frame (a ferry, the far north) is
+// pinned to its edge.
+class MapProjection {
+  public:
+    std::pair<double, double> operator()(geo::LatLon p) const {
+        const Box& b = kMap;
+        return {std::clamp(b.x + (p.lon_deg - kLonMin) * shrink_ * scale_, b.x, b.x + b.w),
+                std::clamp(b.y + (kLatMax - p.lat_deg) * scale_, b.y, b.y + b.h)};
+    }
 
+  private:
+    double shrink_ = std::cos(36.0 * 3.14159265358979 / 180.0);
+    double scale_ =
+        std::min(kMap.w / ((kLonMax - kLonMin) * shrink_), kMap.h / (kLatMax - kLatMin));
+};
+
+// Every call as a dot coloured by its outcome; how many calls had each outcome, and how many
+// had none.
+struct DotCounts {
+    std::map<CallOutcome, int> by_outcome;
+    int lost = 0;
+};
+
+DotCounts call_dots(Svg& svg, const DayLog& log, const MapProjection& px) {
     std::map<Id, geo::LatLon> where;
     std::map<Id, CallOutcome> outcome;
     for (const LogEntry& e : log.entries) {
@@ -344,7 +382,7 @@ void map_panel(Svg& svg, const DayLog& log) {
     }
     // Served calls first, so that the rarer outcomes are drawn on top and stay visible; the
     // calls nobody served are the largest dots.
-    std::map<CallOutcome, int> counts;
+    DotCounts counts;
     for (const CallOutcome o : {CallOutcome::served, CallOutcome::declined, CallOutcome::cancelled,
                                 CallOutcome::unassigned}) {
         const bool alarm = o == CallOutcome::unassigned;
@@ -353,25 +391,27 @@ void map_panel(Svg& svg, const DayLog& log) {
         for (const auto& [id, p] : where) {
             const auto it = outcome.find(id);
             if (it == outcome.end() || it->second != o) continue;
-            ++counts[o];
-            // A call beyond the frame (a ferry, the far north) is pinned to its edge.
+            ++counts.by_outcome[o];
             const auto [x, y] = px(p);
             svg.add("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%s\"/>\n", x, y, alarm ? "3.5" : "1.5");
         }
         svg.raw("</g>\n");
     }
     // Calls that never got an outcome (an engine bug the auditor reports) in black.
-    int lost = 0;
     svg.raw("<g fill=\"#000\">\n");
     for (const auto& [id, p] : where) {
         if (outcome.contains(id)) continue;
-        ++lost;
+        ++counts.lost;
         const auto [x, y] = px(p);
         svg.add("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\"/>\n", x, y);
     }
     svg.raw("</g>\n");
+    return counts;
+}
 
-    // A latitude scale on the left edge: 30°, 35°, 40°, 45° N.
+// A latitude scale on the left edge: 30°, 35°, 40°, 45° N.
+void latitude_scale(Svg& svg, const MapProjection& px) {
+    const Box& b = kMap;
     for (int lat = 30; lat <= 45; lat += 5) {
         const auto [x, y] = px({static_cast<double>(lat), kLonMin});
         svg.add(
@@ -380,19 +420,38 @@ void map_panel(Svg& svg, const DayLog& log) {
             x, y, b.x + b.w, y);
         svg.text(x + 4, y - 3, "start", kTickStyle, std::to_string(lat) + "°N");
     }
+}
 
+// The outcomes and their counts under the map.
+void outcome_legend(Svg& svg, const DotCounts& counts) {
+    const Box& b = kMap;
     double ly = b.y + b.h + 22;
     for (const CallOutcome o : kAllCallOutcomes) {
         svg.add("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"%s\"/>\n", b.x + 6, ly - 4,
                 outcome_colour(o));
-        svg.text(b.x + 18, ly, "start", kAxisStyle, label_of(o) + ": " + grouped(counts[o]));
+        const auto n = counts.by_outcome.find(o);
+        svg.text(b.x + 18, ly, "start", kAxisStyle,
+                 label_of(o) + ": " + grouped(n == counts.by_outcome.end() ? 0 : n->second));
         ly += 18;
     }
-    if (lost > 0) {
+    if (counts.lost > 0) {
         svg.add("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"#000\"/>\n", b.x + 6, ly - 4);
         svg.text(b.x + 18, ly, "start", kAxisStyle,
-                 "no outcome (audit violation): " + grouped(lost));
+                 "no outcome (audit violation): " + grouped(counts.lost));
     }
+}
+
+void map_panel(Svg& svg, const DayLog& log) {
+    const Box& b = kMap;
+    svg.text(b.x, b.y - 30, "start", kTitleStyle, "Where the calls came from");
+    svg.add(
+        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#eef4f8\" "
+        "stroke=\"#ccd\"/>\n",
+        b.x, b.y, b.w, b.h);
+    const MapProjection px;
+    const DotCounts counts = call_dots(svg, log, px);
+    latitude_scale(svg, px);
+    outcome_legend(svg, counts);
 }
 
 }  // namespace

@@ -155,13 +155,86 @@ struct Parsed {
     bool help = false;
 };
 
-Parsed parse_args(const std::vector<std::string>& args) {
-    Parsed p;
-    LoadOptions& o = p.options;
+// Where the load goes and as whom: the server's URL and the admin token's sources, noted while
+// the command line is read; admin_token() chooses among them once it is all read.
+struct Target {
     std::string url = kDefaultUrl;
     std::optional<std::string> token;
     std::optional<std::string> token_file;
-    bool sms_outbox_given = false;
+    std::optional<std::string> sms_outbox;
+};
+
+// The options that shape the traffic; false when `name` is not one of them. `value` takes the
+// option's value from the command line.
+template <typename Value>
+bool traffic_option(const std::string& name, Value&& value, LoadOptions& o) {
+    if (name == "--rate") {
+        o.rate_per_s = parse_positive(name, value(), kMaxRatePerS);
+    } else if (name == "--concurrency") {
+        o.concurrency = static_cast<int>(parse_int(name, value(), 1, kMaxConcurrency));
+    } else if (name == "--duration") {
+        o.duration_s = parse_positive(name, value(), kMaxDurationS);
+    } else if (name == "--max-calls") {
+        o.max_calls = parse_int(name, value(), 1, std::int64_t{1} << 40);
+    } else if (name == "--seed") {
+        o.seed = parse_seed(value());
+    } else if (name == "--contracts") {
+        o.contracts = static_cast<int>(parse_int(name, value(), 1, kMaxContracts));
+    } else if (name == "--travel-share") {
+        o.travel_share = parse_positive(name, value(), 1, true);
+    } else if (name == "--drain-timeout") {
+        o.drain_timeout_s = parse_positive(name, value(), kMaxDurationS, true);
+    } else if (name == "--request-timeout") {
+        o.request_timeout_ms =
+            static_cast<std::int64_t>(parse_positive(name, value(), 600) * 1000.0);
+        if (o.request_timeout_ms < 1) throw BadArgument("--request-timeout is too short");
+    } else {
+        return false;
+    }
+    return true;
+}
+
+// The options that say where the load goes and where its report goes; false when `name` is not
+// one of them.
+template <typename Value>
+bool target_option(const std::string& name, Value&& value, Target& t, Parsed& p) {
+    if (name == "--url") {
+        t.url = value();
+    } else if (name == "--admin-token") {
+        t.token = value();
+        if (t.token->empty()) throw BadArgument("--admin-token is empty");
+    } else if (name == "--token-file") {
+        t.token_file = value();
+    } else if (name == "--sms-outbox") {
+        t.sms_outbox = value();
+        if (t.sms_outbox->empty()) throw BadArgument("--sms-outbox names no file");
+    } else if (name == "--json") {
+        p.json_file = value();
+        if (p.json_file->empty()) throw BadArgument("--json names no file");
+    } else {
+        return false;
+    }
+    return true;
+}
+
+// The admin token: given, else from the environment, else from a file.
+std::string admin_token(const Target& t) {
+    if (t.token) return *t.token;
+    if (t.token_file) {
+        const auto token = read_token_file(*t.token_file);
+        if (!token) throw BadArgument("cannot read an admin token from " + *t.token_file);
+        return *token;
+    }
+    if (const char* env = std::getenv("ROADSIDE_ADMIN_TOKEN"); env && *env) return env;
+    if (const auto token = read_token_file(kDefaultTokenFile)) return *token;
+    throw BadArgument(
+        "no admin token: give --admin-token, --token-file or $ROADSIDE_ADMIN_TOKEN (scripts/"
+        "run.sh keeps it in var/admin_token)");
+}
+
+Parsed parse_args(const std::vector<std::string>& args) {
+    Parsed p;
+    Target target;
     for (std::size_t i = 0; i < args.size(); ++i) {
         std::string name = args[i];
         std::optional<std::string> inline_value;
@@ -174,7 +247,7 @@ Parsed parse_args(const std::vector<std::string>& args) {
             continue;
         }
         if (name == "--quiet") {
-            o.quiet = true;
+            p.options.quiet = true;
             continue;
         }
         const auto value = [&]() -> std::string {
@@ -182,64 +255,19 @@ Parsed parse_args(const std::vector<std::string>& args) {
             if (i + 1 >= args.size()) throw BadArgument(name + " needs a value");
             return args[++i];
         };
-        if (name == "--url") {
-            url = value();
-        } else if (name == "--admin-token") {
-            token = value();
-            if (token->empty()) throw BadArgument("--admin-token is empty");
-        } else if (name == "--token-file") {
-            token_file = value();
-        } else if (name == "--rate") {
-            o.rate_per_s = parse_positive(name, value(), kMaxRatePerS);
-        } else if (name == "--concurrency") {
-            o.concurrency = static_cast<int>(parse_int(name, value(), 1, kMaxConcurrency));
-        } else if (name == "--duration") {
-            o.duration_s = parse_positive(name, value(), kMaxDurationS);
-        } else if (name == "--max-calls") {
-            o.max_calls = parse_int(name, value(), 1, std::int64_t{1} << 40);
-        } else if (name == "--seed") {
-            o.seed = parse_seed(value());
-        } else if (name == "--contracts") {
-            o.contracts = static_cast<int>(parse_int(name, value(), 1, kMaxContracts));
-        } else if (name == "--travel-share") {
-            o.travel_share = parse_positive(name, value(), 1, true);
-        } else if (name == "--drain-timeout") {
-            o.drain_timeout_s = parse_positive(name, value(), kMaxDurationS, true);
-        } else if (name == "--request-timeout") {
-            o.request_timeout_ms =
-                static_cast<std::int64_t>(parse_positive(name, value(), 600) * 1000.0);
-            if (o.request_timeout_ms < 1) throw BadArgument("--request-timeout is too short");
-        } else if (name == "--sms-outbox") {
-            o.sms_outbox = value();
-            if (o.sms_outbox.empty()) throw BadArgument("--sms-outbox names no file");
-            sms_outbox_given = true;
-        } else if (name == "--json") {
-            p.json_file = value();
-            if (p.json_file->empty()) throw BadArgument("--json names no file");
-        } else {
+        if (!traffic_option(name, value, p.options) && !target_option(name, value, target, p)) {
             throw BadArgument("unknown argument '" + args[i] + "'");
         }
     }
     if (p.help) return p;
-    parse_url(url, o);
-    if (const char* env = std::getenv("ROADSIDE_SMS_OUTBOX"); !sms_outbox_given && env && *env) {
-        o.sms_outbox = env;
-    }
-    // The admin token: given, else from the environment, else from a file.
-    if (token) {
-        o.admin_token = *token;
-    } else if (token_file) {
-        const auto t = read_token_file(*token_file);
-        if (!t) throw BadArgument("cannot read an admin token from " + *token_file);
-        o.admin_token = *t;
-    } else if (const char* env = std::getenv("ROADSIDE_ADMIN_TOKEN"); env && *env) {
-        o.admin_token = env;
-    } else if (const auto t = read_token_file(kDefaultTokenFile)) {
-        o.admin_token = *t;
-    } else {
-        throw BadArgument(
-            "no admin token: give --admin-token, --token-file or $ROADSIDE_ADMIN_TOKEN (scripts/"
-            "run.sh keeps it in var/admin_token)");
+    parse_url(target.url, p.options);
+    p.options.admin_token = admin_token(target);
+    // Where the customers' sign-in codes are read: given, else $ROADSIDE_SMS_OUTBOX, else the
+    // default of scripts/run.sh (LoadOptions::sms_outbox).
+    if (target.sms_outbox) {
+        p.options.sms_outbox = *target.sms_outbox;
+    } else if (const char* env = std::getenv("ROADSIDE_SMS_OUTBOX"); env && *env) {
+        p.options.sms_outbox = env;
     }
     return p;
 }

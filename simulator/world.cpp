@@ -112,91 +112,115 @@ dispatch::Vehicle make_vehicle(Rng& rng, const Place& place, core::Date day, Id 
     return v;
 }
 
+// The plans on sale, split by whether they carry road service.
+struct Plans {
+    std::vector<const config::Product*> with_road, without_road;
+};
+
+// How long ago the contract started, for where it stands on the day of the call; a cancelled
+// one gets its cancellation too. The term is at least 6 months (≥ 168 days), the waiting period
+// at most 2 months (≤ 62 days), so 70 … 160 days ago is active for every plan.
+int draw_days_ago(Rng& rng, core::Date day, dispatch::Contract& c) {
+    const int term_days_min = c.term_months * 28;
+    switch (draw_standing(rng)) {
+        case Standing::active:
+            return pick_int(rng, 70, std::max(70, term_days_min - 8));
+        case Standing::waiting:
+            return pick_int(rng, 0, 27);
+        case Standing::expired:
+            return c.term_months * 31 + pick_int(rng, 1, 365);
+        case Standing::cancelled: {
+            const int days_ago = pick_int(rng, 70, std::max(70, term_days_min - 8));
+            c.cancelled_on = core::add_days(day, -pick_int(rng, 1, 60));
+            c.cancel_reason = "名義変更";
+            return days_ago;
+        }
+        case Standing::not_started:
+            return -pick_int(rng, 1, 14);
+    }
+    return 0;
+}
+
+// The plan and its options.
+void draw_plan(Rng& rng, const Plans& plans, dispatch::Contract& c) {
+    // Now and then a customer whose plan has no road service calls anyway.
+    const bool no_road = !plans.without_road.empty() && rng.chance(0.03);
+    const auto& pool = no_road ? plans.without_road : plans.with_road;
+    const config::Product& p = *pool[rng.below(pool.size())];
+    c.product_id = p.id;
+    c.term_months = p.term_months.empty() ? 12 : p.term_months[rng.below(p.term_months.size())];
+    c.zero_deductible = p.zero_deductible_option && rng.chance(0.25);
+    c.corporate = rng.chance(0.06);
+}
+
+// The holder, living at `place`.
+void draw_holder(Rng& rng, const Place& place, std::size_t i, dispatch::Contract& c) {
+    c.holder.name = "契約者 " + std::to_string(i + 1);
+    c.holder.name_kana = "ケイヤクシャ";
+    c.holder.birth_date =
+        core::Date{std::chrono::year{1950 + pick_int(rng, 0, 55)},
+                   std::chrono::month{static_cast<unsigned>(pick_int(rng, 1, 12))},
+                   std::chrono::day{static_cast<unsigned>(pick_int(rng, 1, 28))}};
+    c.holder.address = place.name;
+}
+
+// The i-th contract and the odometer its caller reads out on the day.
+void add_contract(World& w, const Plans& plans, core::Date day, std::size_t i, Rng& rng) {
+    const Id id = static_cast<Id>(i);
+    dispatch::Contract c;
+    c.id = contract_name(id);
+    char no[32];
+    std::snprintf(no, sizeof no, "SIM-%07u", static_cast<unsigned>(id + 1));
+    c.contract_no = no;
+    draw_plan(rng, plans, c);
+    const int days_ago = draw_days_ago(rng, day, c);
+    c.start_date = core::add_days(day, -days_ago);
+
+    const Place& place = pick_place(rng);
+    c.home = point_near(rng, place);
+    draw_holder(rng, place, i, c);
+    c.vehicle = make_vehicle(rng, place, day, id);
+
+    // The odometer the caller reads out: business vehicles and cargo plates run further, so
+    // some of them are past their distance limit (保証規定 第3条2).
+    c.odometer_at_start_km = pick_int(rng, 5'000, 110'000);
+    const bool heavy_user = c.corporate || c.vehicle.use == VehicleUse::cargo;
+    const double km_per_day = heavy_user ? rng.uniform(10, 50) : rng.uniform(5, 40);
+    const double driven = std::max(0, days_ago) * km_per_day;
+    w.odometer_km.push_back(*c.odometer_at_start_km + static_cast<std::int64_t>(driven));
+    w.contracts.push_back(std::move(c));
+}
+
+SimPartner make_partner(Rng& rng) {
+    SimPartner p;
+    p.base = point_near(rng, pick_place(rng));
+    using dispatch::Capability;
+    const auto bit = [](Capability c) { return static_cast<unsigned>(c); };
+    const double u = rng.uniform();
+    p.capabilities = bit(Capability::on_site);
+    if (u >= 0.5) p.capabilities |= bit(Capability::wrecker);
+    if (u >= 0.8) p.capabilities |= bit(Capability::carrier);
+    return p;
+}
+
 }  // namespace
 
 World make_world(const config::ProductCatalog& products, core::Date day, std::size_t contracts,
                  std::size_t partners, Rng& rng) {
-    std::vector<const config::Product*> with_road, without_road;
-    for (const auto& p : products.all()) (p.road_service ? with_road : without_road).push_back(&p);
-    if (with_road.empty()) throw std::invalid_argument("make_world: no plan carries road service");
+    Plans plans;
+    for (const auto& p : products.all()) {
+        (p.road_service ? plans.with_road : plans.without_road).push_back(&p);
+    }
+    if (plans.with_road.empty()) {
+        throw std::invalid_argument("make_world: no plan carries road service");
+    }
 
     World w;
     w.contracts.reserve(contracts);
     w.odometer_km.reserve(contracts);
-    for (std::size_t i = 0; i < contracts; ++i) {
-        const Id id = static_cast<Id>(i);
-        dispatch::Contract c;
-        c.id = contract_name(id);
-        char no[32];
-        std::snprintf(no, sizeof no, "SIM-%07u", static_cast<unsigned>(id + 1));
-        c.contract_no = no;
-        // Now and then a customer whose plan has no road service calls anyway.
-        const bool no_road = !without_road.empty() && rng.chance(0.03);
-        const auto& plans = no_road ? without_road : with_road;
-        const config::Product& p = *plans[rng.below(plans.size())];
-        c.product_id = p.id;
-        c.term_months = p.term_months.empty() ? 12 : p.term_months[rng.below(p.term_months.size())];
-        c.zero_deductible = p.zero_deductible_option && rng.chance(0.25);
-        c.corporate = rng.chance(0.06);
-
-        // Start dates: the term is at least 6 months (≥ 168 days), the waiting period at most 2
-        // months (≤ 62 days), so 70 … 160 days ago is active for every plan.
-        const int term_days_min = c.term_months * 28;
-        int days_ago = 0;
-        switch (draw_standing(rng)) {
-            case Standing::active:
-                days_ago = pick_int(rng, 70, std::max(70, term_days_min - 8));
-                break;
-            case Standing::waiting:
-                days_ago = pick_int(rng, 0, 27);
-                break;
-            case Standing::expired:
-                days_ago = c.term_months * 31 + pick_int(rng, 1, 365);
-                break;
-            case Standing::cancelled:
-                days_ago = pick_int(rng, 70, std::max(70, term_days_min - 8));
-                c.cancelled_on = core::add_days(day, -pick_int(rng, 1, 60));
-                c.cancel_reason = "名義変更";
-                break;
-            case Standing::not_started:
-                days_ago = -pick_int(rng, 1, 14);
-                break;
-        }
-        c.start_date = core::add_days(day, -days_ago);
-
-        const Place& place = pick_place(rng);
-        c.home = point_near(rng, place);
-        c.holder.name = "契約者 " + std::to_string(i + 1);
-        c.holder.name_kana = "ケイヤクシャ";
-        c.holder.birth_date =
-            core::Date{std::chrono::year{1950 + pick_int(rng, 0, 55)},
-                       std::chrono::month{static_cast<unsigned>(pick_int(rng, 1, 12))},
-                       std::chrono::day{static_cast<unsigned>(pick_int(rng, 1, 28))}};
-        c.holder.address = place.name;
-        c.vehicle = make_vehicle(rng, place, day, id);
-
-        // The odometer the caller reads out: business vehicles and cargo plates run further, so
-        // some of them are past their distance limit (保証規定 第3条2).
-        c.odometer_at_start_km = pick_int(rng, 5'000, 110'000);
-        const bool heavy_user = c.corporate || c.vehicle.use == VehicleUse::cargo;
-        const double km_per_day = heavy_user ? rng.uniform(10, 50) : rng.uniform(5, 40);
-        const double driven = std::max(0, days_ago) * km_per_day;
-        w.odometer_km.push_back(*c.odometer_at_start_km + static_cast<std::int64_t>(driven));
-        w.contracts.push_back(std::move(c));
-    }
-
+    for (std::size_t i = 0; i < contracts; ++i) add_contract(w, plans, day, i, rng);
     w.partners.reserve(partners);
-    for (std::size_t i = 0; i < partners; ++i) {
-        SimPartner p;
-        p.base = point_near(rng, pick_place(rng));
-        using dispatch::Capability;
-        const auto bit = [](Capability c) { return static_cast<unsigned>(c); };
-        const double u = rng.uniform();
-        p.capabilities = bit(Capability::on_site);
-        if (u >= 0.5) p.capabilities |= bit(Capability::wrecker);
-        if (u >= 0.8) p.capabilities |= bit(Capability::carrier);
-        w.partners.push_back(p);
-    }
+    for (std::size_t i = 0; i < partners; ++i) w.partners.push_back(make_partner(rng));
     return w;
 }
 

@@ -72,7 +72,8 @@ class Blanker {
             ++i_;
             return;
         }
-        const std::string close = ")" + std::string(in_.substr(i_ + 1, open - i_ - 1)) + "\"";
+        std::string close(1, ')');
+        close.append(in_.substr(i_ + 1, open - i_ - 1)).push_back('"');
         const std::size_t end = in_.find(close, open);
         const std::size_t stop = end == std::string_view::npos ? in_.size() : end + close.size();
         while (i_ < stop) blank(i_++);

@@ -28,15 +28,13 @@ const std::set<std::string> kKnownOver = {
     "billing/zengin.cpp make_zengin_file",     "billing/charges.cpp job_charges",
     "api/metrics.cpp Metrics::render",         "api/routes_claims.cpp create_claim",
     "api/routes_contracts.cpp create_contract", "api/demo.cpp demo_contracts",
-    "api/routes_calls.cpp create_call",        "simulator/day_svg.cpp hourly_panel",
-    "simulator/day_svg.cpp map_panel",         "simulator/load.cpp run_job",
+    "api/routes_calls.cpp create_call",
+    "simulator/load.cpp run_job",
     "simulator/load.cpp run_load",             "simulator/load.cpp format_report",
-    "simulator/load_main.cpp parse_args",      "simulator/day.cpp report_day",
-    "simulator/day.cpp format_summary",        "simulator/day_main.cpp day_command",
-    "simulator/world.cpp make_world",          "simulator/load_audit.cpp check_charges",
-    "simulator/audit.cpp check_charges",       "bench/http_bench.cpp run_load",
-    "bench/report.cpp panel",                  "bench/report.cpp write_report",
-    "bench/postgis_bench.cpp run",             "bench/select_bench.cpp main",
+    "simulator/day.cpp report_day",
+    "simulator/day.cpp format_summary",
+    "simulator/load_audit.cpp check_charges",
+    "simulator/audit.cpp check_charges",
 };
 
 std::string read_file(const std::filesystem::path& p) {
