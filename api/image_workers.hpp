@@ -3,9 +3,8 @@
 // that the I/O threads keep answering while a 10 MB photo is re-encoded. Bounded: `threads` run at
 // once and at most `queue_max` more wait; beyond that a request is refused at once (503
 // overloaded) instead of queueing without limit.
-#include <time.h>
-
 #include <atomic>
+#include <chrono>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -19,9 +18,11 @@ namespace roadside::api {
 
 class ImageWorkers {
   public:
-    // `cpu_us` adds up the CPU time the work took on the worker threads (GET /metrics).
-    ImageWorkers(int threads, int queue_max, std::atomic<std::uint64_t>& cpu_us)
-        : pool_(static_cast<std::size_t>(threads)), limit_(threads + queue_max), cpu_us_(cpu_us) {}
+    // `busy_us` adds up the time the work took on the worker threads (GET /metrics). Wall time:
+    // libvips runs a pipeline on threads of its own while the worker waits for it, so the
+    // worker thread's own CPU clock would miss most of the work.
+    ImageWorkers(int threads, int queue_max, std::atomic<std::uint64_t>& busy_us)
+        : pool_(static_cast<std::size_t>(threads)), limit_(threads + queue_max), busy_us_(busy_us) {}
     ~ImageWorkers() { pool_.join(); }
     ImageWorkers(const ImageWorkers&) = delete;
     ImageWorkers& operator=(const ImageWorkers&) = delete;
@@ -43,9 +44,12 @@ class ImageWorkers {
         // The work is a named object handed over by move, never a temporary inside the co_await
         // (GCC 12 destroys such temporaries twice).
         auto work = [this, fn = std::move(fn)]() mutable -> boost::asio::awaitable<R> {
-            const std::uint64_t before = thread_cpu_us();
+            const auto started = std::chrono::steady_clock::now();
             R result = fn();
-            cpu_us_.fetch_add(thread_cpu_us() - before);
+            busy_us_.fetch_add(static_cast<std::uint64_t>(
+                std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::steady_clock::now() - started)
+                    .count()));
             co_return result;
         };
         co_return co_await boost::asio::co_spawn(pool_.get_executor(), std::move(work),
@@ -55,16 +59,9 @@ class ImageWorkers {
     int in_flight() const { return in_flight_.load(); }
 
   private:
-    static std::uint64_t thread_cpu_us() {
-        timespec t{};
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-        return static_cast<std::uint64_t>(t.tv_sec) * 1'000'000u +
-               static_cast<std::uint64_t>(t.tv_nsec) / 1000u;
-    }
-
     boost::asio::thread_pool pool_;
     const int limit_;
-    std::atomic<std::uint64_t>& cpu_us_;
+    std::atomic<std::uint64_t>& busy_us_;
     std::atomic<int> in_flight_{0};
 };
 

@@ -6,6 +6,7 @@
 //   roadside vehicle FILE.json [--date YYYY-MM-DD]
 //                                  read a 車検証閲覧アプリ export and print the vehicle and its
 //                                  ロードサービス規定 第5条 verdict
+#include <malloc.h>
 #include <sys/resource.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -45,6 +46,7 @@ constexpr std::chrono::seconds kStartupDatabaseWait{60};
 constexpr std::chrono::milliseconds kStartupRetryDelay{500};
 constexpr int kDefaultDemoContracts = 300;
 constexpr std::uint64_t kDefaultDemoSeed = 20261123;
+constexpr int kMmapThresholdBytes = 256 * 1024;
 
 store::PoolOptions pool_options(const config::ServerSettings& s) {
     store::PoolOptions o;
@@ -197,6 +199,10 @@ billing::ZenginRequester payout_requester_or_exit(const config::ServerSettings& 
 }
 
 int serve(const char* argv0) {
+    // Uploads allocate and free buffers of megabytes. glibc's default raises its mmap threshold
+    // after such a free, and later ones then stay in the heap for the process's life; a fixed
+    // threshold maps every buffer of 256 KiB and more on its own and gives it back when freed.
+    mallopt(M_MMAP_THRESHOLD, kMmapThresholdBytes);
     const config::ServerSettings settings = settings_or_exit();
     try {
         media::init(argv0);
@@ -216,7 +222,7 @@ int serve(const char* argv0) {
     api::LoggingSmsSender sms(settings.sms_outbox_file);
     app.sms = &sms;
     api::ImageWorkers images(settings.image_workers, settings.image_queue_max,
-                             metrics.image_cpu_us);
+                             metrics.image_busy_us);
     app.images = &images;
     api::Router router;
     api::add_all_routes(router);

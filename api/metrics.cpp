@@ -86,8 +86,8 @@ std::string Metrics::render(const store::PoolStats& pool) const {
         out << "roadside_receipt_images_total{outcome=\"" << kImageOutcomes[i] << "\"} "
             << images[i].load() << "\n";
     }
-    out << "# TYPE roadside_image_cpu_seconds_total counter\n"
-        << "roadside_image_cpu_seconds_total " << static_cast<double>(image_cpu_us.load()) / 1e6
+    out << "# TYPE roadside_image_work_seconds_total counter\n"
+        << "roadside_image_work_seconds_total " << static_cast<double>(image_busy_us.load()) / 1e6
         << "\n";
     out
         << "# TYPE roadside_db_pool_connections gauge\n"

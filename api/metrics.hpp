@@ -44,8 +44,8 @@ class Metrics {
     static constexpr std::array<const char*, 4> kImageOutcomes = {
         "stored", "unsupported_type", "too_many_pixels", "unreadable"};
     std::array<std::atomic<std::uint64_t>, 4> images{};
-    // CPU time spent re-encoding images on the worker threads (thread CPU clock).
-    std::atomic<std::uint64_t> image_cpu_us{0};
+    // Time the image workers spent on uploads (decoding, re-encoding), wall clock.
+    std::atomic<std::uint64_t> image_busy_us{0};
     // "code_sent": the pair was right and a one-time code went out; "code_failed": a wrong,
     // expired, used or exhausted code (issue 14).
     static constexpr std::array<const char*, 5> kSigninOutcomes = {

@@ -29,7 +29,7 @@ struct Processed {
     std::int64_t source_bytes = 0;
 };
 
-Processed process(const std::string& bytes, const media::ImageLimits& limits) {
+Processed process(std::string_view bytes, const media::ImageLimits& limits) {
     Processed out;
     out.source_sha256 = sha256_raw(bytes);
     out.source_bytes = static_cast<std::int64_t>(bytes.size());
@@ -98,9 +98,13 @@ awaitable<Reply> upload_image(RequestContext& ctx) {
     limits.max_pixels = s.receipt_image_max_pixels;
     limits.max_side_px = s.receipt_image_max_side_px;
     limits.pdf_dpi = s.pdf_render_dpi;
-    // The worker owns a copy of the upload: nothing it reads can go away under it. (The lambda is
-    // built outside the co_await: GCC 12 mishandles some temporaries inside co_await expressions.)
-    auto work = [bytes = std::string(ctx.req.body()), limits] { return process(bytes, limits); };
+    // The worker reads the body where it is, without a copy of up to 10 MB: the request outlives
+    // this handler, which waits for the worker (the request deadline cancels the handler, and the
+    // server waits for it to finish before the request goes away). (The lambda is built outside
+    // the co_await: GCC 12 mishandles some temporaries inside co_await expressions.)
+    auto work = [bytes = std::string_view(ctx.req.body()), limits] {
+        return process(bytes, limits);
+    };
     Processed p = co_await ctx.app.images->run(std::move(work));
     ctx.app.metrics.count_image(p.outcome.image ? "stored" : media::to_string(*p.outcome.refusal));
     if (!p.outcome.image) {
@@ -124,7 +128,7 @@ awaitable<Reply> upload_image(RequestContext& ctx) {
     row.contract_id = contract_id;
     row.content_type = img.content_type;
     row.source_type = std::string(media::mime_type(img.source));
-    row.data = std::move(img.bytes);
+    row.data = std::move(img.bytes);  // moved on into the statement's parameters
     row.sha256 = p.sha256;
     row.source_sha256 = p.source_sha256;
     row.source_bytes = p.source_bytes;

@@ -3,9 +3,10 @@
 //   1. a photo like a phone's (4032 × 3024, about --photo-mb MB of JPEG, made here with libvips)
 //      is uploaded --runs times, one after the other, each a distinct file (a JPEG comment with
 //      a counter), timing each upload end to end: send, decode, re-encode, store, answer;
-//   2. the server's CPU for the re-encodes: its own counter of thread CPU time spent on the image
-//      workers (roadside_image_cpu_seconds_total in /metrics), and with --rss-pid the whole
-//      process's CPU time (/proc/PID/stat), per upload;
+//   2. the server's CPU (--rss-pid: the whole process's CPU time, /proc/PID/stat) per upload, and
+//      per upload of the same size that is refused at once (bytes that are no image: read, hashed
+//      and sniffed, nothing decoded): the difference is what the decoding, re-encoding and storing
+//      cost; also the image workers' busy time per upload (roadside_image_work_seconds_total);
 //   3. --concurrent uploads at once (one connection each), sampling the server's resident memory
 //      every 10 ms (--rss-pid), before, at its peak, and after.
 //
@@ -218,10 +219,21 @@ double percentile(std::vector<double> v, double p) {
 
 struct Sequential {
     std::vector<double> ms;
-    double image_cpu_ms = 0;  // per upload
-    double proc_cpu_ms = 0;   // per upload
+    double work_ms = 0;          // the image workers' busy time, per upload
+    double proc_cpu_ms = 0;      // the server's CPU, per upload
+    double refused_cpu_ms = 0;   // the server's CPU per refused upload of the same size
     bool all_stored = true;
 };
+
+// The server's CPU per upload of `body` (the same bytes each time), refused at once: 415.
+double refused_cpu_ms(const Options& o, HttpClient& probe, std::size_t bytes) {
+    if (!o.rss_pid) return 0;
+    const std::string body(bytes, 'x');
+    const std::map<std::string, std::string> jpeg = {{"Content-Type", "image/jpeg"}};
+    const double before = proc_cpu_s(o.rss_pid);
+    for (int i = 0; i < o.runs; ++i) probe.request("POST", "/v1/receipt-images", body, jpeg);
+    return 1000 * (proc_cpu_s(o.rss_pid) - before) / o.runs;
+}
 
 // 1 and 2: one upload after the other, each timed; the server's CPU around them.
 Sequential sequential(const Options& o, const std::string& token, const std::string& photo,
@@ -229,7 +241,8 @@ Sequential sequential(const Options& o, const std::string& token, const std::str
     HttpClient probe(o.host, o.port, token, kRequestTimeout);
     const std::map<std::string, std::string> jpeg = {{"Content-Type", "image/jpeg"}};
     Sequential s;
-    const double image_cpu_before = metric(probe, "roadside_image_cpu_seconds_total");
+    s.refused_cpu_ms = refused_cpu_ms(o, probe, photo.size());
+    const double work_before = metric(probe, "roadside_image_work_seconds_total");
     const double proc_cpu_before = o.rss_pid ? proc_cpu_s(o.rss_pid) : 0;
     for (int i = 0; i < o.runs; ++i) {
         const std::string body = variant(photo, ++counter);
@@ -241,8 +254,7 @@ Sequential sequential(const Options& o, const std::string& token, const std::str
             std::fprintf(stderr, "bench-upload: %d %s\n", r.status, r.body.substr(0, 200).c_str());
         }
     }
-    s.image_cpu_ms =
-        1000 * (metric(probe, "roadside_image_cpu_seconds_total") - image_cpu_before) / o.runs;
+    s.work_ms = 1000 * (metric(probe, "roadside_image_work_seconds_total") - work_before) / o.runs;
     s.proc_cpu_ms = o.rss_pid ? 1000 * (proc_cpu_s(o.rss_pid) - proc_cpu_before) / o.runs : 0;
     return s;
 }
@@ -304,8 +316,10 @@ std::string report(const Options& o, const std::string& photo, const Sequential&
        << "\nlatency_ms_p50=" << percentile(s.ms, 0.5)
        << "\nlatency_ms_p90=" << percentile(s.ms, 0.9)
        << "\nlatency_ms_max=" << percentile(s.ms, 1.0)
-       << "\nreencode_cpu_ms_per_upload=" << s.image_cpu_ms
-       << "\nserver_cpu_ms_per_upload=" << s.proc_cpu_ms << "\nconcurrent=" << o.concurrent
+       << "\nworker_ms_per_upload=" << s.work_ms << "\nserver_cpu_ms_per_upload=" << s.proc_cpu_ms
+       << "\nserver_cpu_ms_per_refused_upload=" << s.refused_cpu_ms
+       << "\nreencode_cpu_ms_per_upload=" << s.proc_cpu_ms - s.refused_cpu_ms
+       << "\nconcurrent=" << o.concurrent
        << "\nconcurrent_wall_ms=" << c.wall_ms << "\nrss_before_kb=" << c.rss_before_kb
        << "\nrss_peak_kb=" << c.rss_peak_kb << "\nrss_after_kb=" << c.rss_after_kb
        << "\nhwm_kb=" << c.hwm_kb

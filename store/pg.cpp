@@ -130,8 +130,12 @@ Params& Params::add_bytea(std::string_view bytes) {
 }
 
 Params& Params::add_binary(std::string_view bytes) {
+    return add_binary(std::string(bytes));
+}
+
+Params& Params::add_binary(std::string&& bytes) {
     binary_.push_back(values_.size());
-    values_.emplace_back(std::string(bytes));
+    values_.emplace_back(std::move(bytes));
     return *this;
 }
 

@@ -118,6 +118,7 @@ class Params {
     Params& add_bytea(std::string_view bytes);  // hex format
     // Raw bytes sent in binary format (bytea): no hex copy twice the size, for images.
     Params& add_binary(std::string_view bytes);
+    Params& add_binary(std::string&& bytes);  // the same, taking the bytes over (no copy)
     Params& add_text_array(const std::vector<std::string>& items);
     Params& add_null() {
         values_.emplace_back(std::nullopt);

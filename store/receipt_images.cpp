@@ -64,10 +64,10 @@ ReceiptImageMeta read_image(const Result& r, int row) {
 
 }  // namespace
 
-awaitable<ReceiptImageMeta> insert_receipt_image(Connection& db, const NewReceiptImage& image) {
+awaitable<ReceiptImageMeta> insert_receipt_image(Connection& db, NewReceiptImage& image) {
     Params p;
     p.add(image.contract_id).add(image.content_type).add(image.source_type);
-    p.add_binary(image.data).add_binary(image.sha256).add_binary(image.source_sha256);
+    p.add_binary(std::move(image.data)).add_binary(image.sha256).add_binary(image.source_sha256);
     p.add(image.source_bytes).add(image.width).add(image.height).add(image.uploaded_by);
     co_return read_image(co_await db.query(kInsertImage, p), 0);
 }

@@ -38,8 +38,9 @@ struct NewReceiptImage {
     std::string uploaded_by;
 };
 
+// Takes the image's bytes over (`image.data` is left empty).
 boost::asio::awaitable<ReceiptImageMeta> insert_receipt_image(Connection& db,
-                                                              const NewReceiptImage& image);
+                                                              NewReceiptImage& image);
 // An image already made from the same upload for the same contract (or, with no contract, by
 // the same uploader): uploading a file twice gives back the first image.
 boost::asio::awaitable<std::optional<ReceiptImageMeta>> find_same_upload(
