@@ -170,8 +170,15 @@ TEST_F(SimLoadTest, ShortLoadEndsWithoutFivexxOrViolations) {
     // The text report has the per-endpoint table.
     EXPECT_NE(r.out.find("POST /v1/calls"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("POST /v1/jobs/{id}/complete"), std::string::npos) << r.out;
-    // Customers signed in with the code they were texted (issue 14).
-    EXPECT_NE(r.out.find("POST /v1/customer/sessions/{id}"), std::string::npos) << r.out;
+    // Customers sign in with the code they were texted (issue 14): every code sent was entered
+    // and signed in (whether a customer claimed online in so short a run is up to the workload).
+    std::int64_t codes_sent = 0;
+    std::int64_t signed_in = 0;
+    for (const auto& e : report["endpoints"]) {
+        if (e["endpoint"] == "POST /v1/customer/sessions") codes_sent = e["status_2xx"];
+        if (e["endpoint"] == "POST /v1/customer/sessions/{id}") signed_in = e["status_2xx"];
+    }
+    EXPECT_EQ(signed_in, codes_sent) << report["endpoints"].dump();
     EXPECT_NE(r.out.find("result: OK"), std::string::npos) << r.out;
 
     // The server is still well.
