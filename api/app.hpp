@@ -15,6 +15,7 @@
 namespace roadside::api {
 
 class Dispatcher;
+class ShopDirectory;
 class SmsSender;
 class ImageWorkers;
 
@@ -24,6 +25,7 @@ struct App {
     config::Tariff tariff;
     billing::ZenginRequester payout_requester;  // config/payout.json, checked at start
     Dispatcher* dispatcher = nullptr;  // set by main before serving
+    ShopDirectory* shops = nullptr;    // set by main before serving
     SmsSender* sms = nullptr;           // set by main: where one-time codes and links go
     ImageWorkers* images = nullptr;     // set by main: re-encodes images off the I/O threads
     store::Pool& pool;

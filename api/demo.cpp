@@ -5,6 +5,7 @@
 #include <iterator>
 #include <random>
 
+#include "api/shops.hpp"
 #include "dispatch/plate.hpp"
 
 namespace roadside::api {
@@ -238,14 +239,67 @@ std::vector<store::NewPartner> demo_partners(int count, std::uint64_t seed) {
 }
 
 namespace {
+
+constexpr const char* kShopKinds[] = {"自動車整備", "モータース", "オートサービス", "車検センター"};
+
+// Opening hours as the API writes them (api/shops.hpp): around the clock, every day, or Monday to
+// Saturday (Saturday until 17:00).
+std::string demo_hours(int kind) {
+    dispatch::OpeningHours h;
+    h.always = kind == 0;
+    if (!h.always) {
+        const std::size_t days = kind == 1 ? 7 : 6;
+        for (std::size_t d = 0; d < days; ++d) {
+            h.days[d] = dispatch::DayHours{9 * 60, (d == 5 ? 17 : 18) * 60};
+        }
+    }
+    return hours_json(h).dump();
+}
+
+}  // namespace
+
+std::vector<store::NewShop> demo_shops(int count, std::uint64_t seed) {
+    const auto& cities = demo_cities();
+    if (cities.size() != std::size(kPopulation10k)) return {};
+    std::mt19937_64 rng(seed ^ 0x5107u);
+    int total = 0;
+    for (const int p : kPopulation10k) total += p;
+    std::normal_distribution<double> spread(0.0, 1.0);
+    std::vector<store::NewShop> out;
+    for (int i = 0; i < count; ++i) {
+        int w = static_cast<int>(rng() % static_cast<std::uint64_t>(total));
+        std::size_t c = 0;
+        while (w >= kPopulation10k[c]) w -= kPopulation10k[c++];
+        const DemoCity& city = cities[c];
+        // As the partners: about 20 km around the capital, 60 km in Hokkaido.
+        const double sigma_km = c == 0 ? 60.0 : 20.0;
+        store::NewShop s;
+        s.position = {
+            city.lat + spread(rng) * sigma_km / 111.0,
+            city.lon + spread(rng) * sigma_km / (111.0 * std::cos(city.lat * M_PI / 180.0))};
+        char name[128];
+        std::snprintf(name, sizeof name, "指定工場 %s%s %d", city.name,
+                      kShopKinds[rng() % std::size(kShopKinds)], i + 1);
+        s.name = name;
+        s.address = std::string(city.name) + "市";
+        const int kind = static_cast<int>(rng() % 20);
+        s.hours_json = demo_hours(kind == 0 ? 0 : kind < 6 ? 1 : 2);
+        s.night_intake = kind == 0 || rng() % 6 == 0;
+        s.created_by = "demo-data";
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+namespace {
 constexpr store::Statement kCountDemo{
     "demo_count", "SELECT count(*) FROM contracts WHERE contract_no LIKE 'DEMO-%'"};
 }  // namespace
 
 awaitable<DemoLoaded> load_demo_data(store::Connection& db, const config::ProductCatalog& products,
                                      core::Date today, int count, std::uint64_t seed) {
-    // Contracts and partners are loaded each when there are none yet, so that a database made
-    // by an earlier version (contracts, no partners) gets its partner network too.
+    // Contracts, partners and shops are loaded each when there are none yet, so that a database
+    // made by an earlier version (contracts, no partners or shops) gets them too.
     DemoLoaded loaded;
     co_await db.execute("BEGIN");
     const store::Result existing = co_await db.query(kCountDemo, store::Params{});
@@ -258,6 +312,12 @@ awaitable<DemoLoaded> load_demo_data(store::Connection& db, const config::Produc
         for (const auto& p : demo_partners(kDemoPartnerCount, seed)) {
             co_await store::insert_partner(db, p);
             ++loaded.partners;
+        }
+    }
+    if (co_await store::count_shops(db) == 0) {
+        for (const auto& s : demo_shops(kDemoShopCount, seed)) {
+            co_await store::insert_shop(db, s);
+            ++loaded.shops;
         }
     }
     co_await db.execute("COMMIT");

@@ -8,6 +8,7 @@
 #include "config/products.hpp"
 #include "store/contracts.hpp"
 #include "store/partners.hpp"
+#include "store/shops.hpp"
 
 namespace roadside::api {
 
@@ -30,11 +31,18 @@ std::vector<store::NewContract> demo_contracts(const config::ProductCatalog& pro
 std::vector<store::NewPartner> demo_partners(int count, std::uint64_t seed);
 inline constexpr int kDemoPartnerCount = 500;
 
-// Inserts the demo contracts unless there are some, and the partners unless there are any (so a
-// database made by an earlier version gets its partner network too); returns how many of each.
+// Pure: designated repair shops (保証会社指定の工場) spread like the partners. Most open on
+// weekdays and Saturdays in office hours; some every day; about one in six takes cars at night,
+// and a few are open around the clock.
+std::vector<store::NewShop> demo_shops(int count, std::uint64_t seed);
+inline constexpr int kDemoShopCount = 300;
+
+// Inserts the demo contracts unless there are some, and the partners and the shops unless there
+// are any (so a database made by an earlier version gets them too); returns how many of each.
 struct DemoLoaded {
     int contracts = 0;
     int partners = 0;
+    int shops = 0;
 };
 boost::asio::awaitable<DemoLoaded> load_demo_data(store::Connection& db,
                                                   const config::ProductCatalog& products,

@@ -8,7 +8,10 @@ double km_from_m(std::int64_t metres) {
     return static_cast<double>(metres) / 1000.0;
 }
 
-json reason_json(const dispatch::Reason& r) {
+namespace {
+
+template <typename R>
+json reason_like_json(const R& r) {
     json details = json::object();
     for (const auto& [key, value] : r.details) {
         std::visit([&](const auto& v) { details[key] = v; }, value);
@@ -17,6 +20,22 @@ json reason_json(const dispatch::Reason& r) {
             {"message", r.message},
             {"clause", r.clause},
             {"details", details}};
+}
+
+json optional_bool(const std::optional<bool>& b) {
+    return b ? json(*b) : json();
+}
+
+}  // namespace
+
+json reason_json(const dispatch::Reason& r) {
+    return reason_like_json(r);
+}
+
+json notes_json(const std::vector<dispatch::Note>& notes) {
+    json out = json::array();
+    for (const auto& n : notes) out.push_back(reason_like_json(n));
+    return out;
 }
 
 json reasons_json(const std::vector<dispatch::Reason>& reasons) {
@@ -122,6 +141,11 @@ json verdict_json(const store::ContractRow& row, const config::Product& product,
         {"at", core::format_japan_time(at)},
         {"call_date", core::format_date(v.call_date)},
         {"reasons", reasons_json(v.reasons)},
+        // Warnings that never make the call ineligible (eligible stays as it is).
+        {"notes", notes_json(v.notes)},
+        {"caller_identity",
+         {{"name_matches", optional_bool(v.identity.name_matches)},
+          {"birth_date_matches", optional_bool(v.identity.birth_date_matches)}}},
         {"coverage", terms_json(v.terms)},
         {"distance_from_home_km", km_from_m(v.distance_from_home_m)},
         {"remote_support_eligible", v.remote_support_eligible},
@@ -167,6 +191,17 @@ json offer_json(const store::OfferRow& o) {
             {"reason", o.reason ? json(*o.reason) : json()}};
 }
 
+json destination_json(const store::Destination& d) {
+    json out = {{"kind", d.kind ? json(dispatch::to_string(*d.kind)) : json()},
+                {"shop_id", d.shop_id ? json(*d.shop_id) : json()},
+                {"name", d.name}};
+    if (d.position) {
+        out["lat"] = d.position->lat_deg;
+        out["lon"] = d.position->lon_deg;
+    }
+    return out;
+}
+
 // The job as agents and partners see it. `offers` is the agent's view of every partner asked;
 // a partner sees only its own offer.
 json job_json(const store::JobRow& j, const std::vector<store::OfferRow>* offers,
@@ -184,10 +219,8 @@ json job_json(const store::JobRow& j, const std::vector<store::OfferRow>* offers
         {"location", latlon_json(j.location)},
         {"problem", j.problem},
         {"caller_phone", j.caller_phone},
-        {"destination", j.destination ? json{{"lat", j.destination->position.lat_deg},
-                                              {"lon", j.destination->position.lon_deg},
-                                              {"name", j.destination->name}}
-                                        : json()},
+        {"destination", j.destination ? destination_json(*j.destination) : json()},
+        {"unrepaired_since_previous_tow", j.unrepaired_since_previous_tow},
         {"request", parse_stored(j.request_json)},
         {"free", j.free},
         {"paid_reasons", parse_stored(j.paid_reasons_json)},
@@ -200,6 +233,8 @@ json job_json(const store::JobRow& j, const std::vector<store::OfferRow>* offers
         {"storage_hours",
          j.storage_minutes ? json(static_cast<double>(*j.storage_minutes) / 60.0) : json()},
         {"charges", j.charges_json ? parse_stored(*j.charges_json) : json()},
+        {"cancelled_by", j.cancelled_by ? json(dispatch::to_string(*j.cancelled_by)) : json()},
+        {"cancel_reason", j.cancel_reason ? json(*j.cancel_reason) : json()},
         {"created_at", core::format_japan_time(j.created_at)},
         {"created_by", j.created_by},
         {"updated_at", core::format_japan_time(j.updated_at)},

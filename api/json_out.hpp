@@ -12,6 +12,9 @@ namespace roadside::api {
 
 nlohmann::json reason_json(const dispatch::Reason& r);
 nlohmann::json reasons_json(const std::vector<dispatch::Reason>& reasons);
+// Warnings with a verdict (mileage_unverified, caller_identity_mismatch): code, message, clause,
+// details, as reasons are.
+nlohmann::json notes_json(const std::vector<dispatch::Note>& notes);
 nlohmann::json terms_json(const dispatch::CoverageTerms& t);
 nlohmann::json vehicle_json(const dispatch::Vehicle& v);
 nlohmann::json product_json(const config::Product& p);
@@ -26,6 +29,8 @@ nlohmann::json event_json(const store::EventRow& e);
 // A job as agents and partners see it (spec/api.md "Jobs"). With `offers`, the partners asked;
 // with `only_partner`, only that partner's own offer.
 nlohmann::json offer_json(const store::OfferRow& o);
+// A tow's destination: {kind, shop_id, name, lat?, lon?}.
+nlohmann::json destination_json(const store::Destination& d);
 nlohmann::json job_json(const store::JobRow& j, const std::vector<store::OfferRow>* offers,
                         const std::optional<std::string>& only_partner);
 // Kilometres from whole metres, exact to the metre: 403112 m -> 403.112.

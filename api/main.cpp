@@ -30,6 +30,7 @@
 #include "api/log.hpp"
 #include "api/routes.hpp"
 #include "api/server.hpp"
+#include "api/shops.hpp"
 #include "api/sms.hpp"
 #include "api/image_workers.hpp"
 #include "media/image.hpp"
@@ -91,6 +92,7 @@ struct ServeState {
     asio::io_context* ioc;
     store::Pool* pool;
     api::Dispatcher* dispatcher;
+    api::ShopDirectory* shops;
     std::chrono::seconds grace;
     std::string host;
     int exit_code = 0;
@@ -102,8 +104,10 @@ asio::awaitable<void> start_serving(ServeState& st) {
         {
             store::Lease lease = co_await st.pool->acquire();
             co_await st.dispatcher->refresh(*lease, true);
+            co_await st.shops->refresh(*lease, true);
         }
-        api::log_info(std::to_string(st.dispatcher->indexed_partners()) + " partners indexed");
+        api::log_info(std::to_string(st.dispatcher->indexed_partners()) + " partners and " +
+                      std::to_string(st.shops->size()) + " shops indexed");
         const std::uint16_t port = st.server->start();
         // Offers that lapsed while no server was running are handled at once.
         asio::co_spawn(*st.ioc, st.dispatcher->run_sweeper(*st.pool), asio::detached);
@@ -219,6 +223,8 @@ int serve(const char* argv0) {
     app.payout_requester = payout_requester_or_exit(settings);
     api::Dispatcher dispatcher(app.settings, metrics);
     app.dispatcher = &dispatcher;
+    api::ShopDirectory shops(app.settings.partner_refresh_interval_ms);
+    app.shops = &shops;
     api::LoggingSmsSender sms(settings.sms_outbox_file);
     app.sms = &sms;
     api::ImageWorkers images(settings.image_workers, settings.image_queue_max,
@@ -228,8 +234,8 @@ int serve(const char* argv0) {
     api::add_all_routes(router);
     api::Server server(ioc, app, router);
 
-    ServeState st{&server,         &ioc, &pool, &dispatcher, settings.shutdown_grace_s,
-                  settings.listen_host};
+    ServeState st{
+        &server, &ioc, &pool, &dispatcher, &shops, settings.shutdown_grace_s, settings.listen_host};
     asio::signal_set signals(ioc, SIGINT, SIGTERM);
     asio::co_spawn(ioc, stop_on_signal(st, signals), asio::detached);
     asio::co_spawn(ioc, start_serving(st), asio::detached);
@@ -281,11 +287,11 @@ int demo_data(int count, std::uint64_t seed) {
         store::Lease lease = co_await pool.acquire();
         const api::DemoLoaded n = co_await api::load_demo_data(
             *lease, products, core::japan_date(core::now_seconds()), count, seed);
-        if (n.contracts == 0 && n.partners == 0) {
+        if (n.contracts == 0 && n.partners == 0 && n.shops == 0) {
             std::printf("roadside: demo data already loaded\n");
         } else {
-            std::printf("roadside: loaded %d demo contracts and %d partners\n", n.contracts,
-                        n.partners);
+            std::printf("roadside: loaded %d demo contracts, %d partners and %d shops\n",
+                        n.contracts, n.partners, n.shops);
         }
     });
 }

@@ -11,6 +11,7 @@ void add_call_routes(Router& r);      // /v1/coverage/check, /v1/calls, /v1/inci
 void add_partner_routes(Router& r);   // /v1/partners, /v1/partner/position
 void add_job_routes(Router& r);       // /v1/incidents/{id}/jobs, /v1/jobs, /v1/partner/jobs
 void add_claim_routes(Router& r);     // /v1/claims, /v1/payouts, /v1/partners/{id}/statement
+void add_shop_routes(Router& r);      // /v1/shops
 void add_signin_routes(Router& r);    // /v1/customer/sessions (one-time code)
 void add_receipt_image_routes(Router& r);  // /v1/receipt-images
 void add_link_routes(Router& r);      // /v1/location-links, /v1/incidents/{id}/tracking-links,
@@ -24,6 +25,7 @@ inline void add_all_routes(Router& r) {
     add_partner_routes(r);
     add_job_routes(r);
     add_claim_routes(r);
+    add_shop_routes(r);
     add_signin_routes(r);
     add_receipt_image_routes(r);
     add_link_routes(r);

@@ -126,6 +126,9 @@ std::vector<billing::Receipt> read_receipts(const Fields& f,
                      "rental_dropoff", "rental_equipment", "rail", "air", "bus", "ship",
                      "hotel_room", "hotel_meal", "hotel_other", "transport"});
         receipt.kind = *billing::parse_receipt_kind(kind);
+        // The number printed on it: two lines are the same document only with the same number
+        // from the same issuer (per-person tickets alike all count).
+        receipt.receipt_no = r.opt_string("receipt_no", 64);
         image_ids.push_back(read_image_id(r));
         out.push_back(std::move(receipt));
     }
@@ -142,6 +145,7 @@ json receipts_json(const std::vector<billing::Receipt>& receipts,
                        {"issued_on", core::format_date(r.issued_on)},
                        {"issuer", r.issuer},
                        {"kind", billing::to_string(r.kind)},
+                       {"receipt_no", r.receipt_no ? json(*r.receipt_no) : json()},
                        {"counted", i < counted.size() && counted[i]}});
         if (i < image_ids.size() && image_ids[i]) out.back()["image_id"] = *image_ids[i];
     }
@@ -243,6 +247,8 @@ awaitable<Reply> create_claim(RequestContext& ctx) {
     inc.occupants = facts->occupants;
     inc.seating_capacity = facts->seating_capacity;
     inc.qualifying_tow = facts->qualifying_tow;
+    inc.paid_tow_reasons = facts->paid_tow_reasons;
+    inc.accident = facts->accident;
     if (const config::Product* product = ctx.app.products.find(facts->product_id)) {
         inc.remote_min_m = std::int64_t{product->remote_support_min_km} * 1000;
     }

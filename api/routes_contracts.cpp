@@ -207,6 +207,94 @@ awaitable<Reply> cancel_contract(RequestContext& ctx) {
                                         core::japan_date(ctx.now)));
 }
 
+// A renewed 車検 (spec/rules.md §3): the new expiry from a newer 車検証 export, or as the agent
+// read it; either way the old and new values and the actor go into the contract's history.
+struct Renewal {
+    core::Date expiry{};
+    std::string source;                     // "certificate" or "agent"
+    std::optional<std::string> chassis_no;  // from the certificate
+    std::string note;
+};
+
+Renewal read_renewal(const Fields& f) {
+    const bool certificate = f.has("vehicle_certificate");
+    if (certificate && f.has("inspection_expiry")) {
+        throw ApiError(400, "conflicting_fields",
+                       "give either \"vehicle_certificate\" or \"inspection_expiry\", not both",
+                       {{"fields", {"vehicle_certificate", "inspection_expiry"}}});
+    }
+    Renewal r;
+    if (certificate) {
+        const dispatch::ImportedCertificate imported =
+            read_certificate(*f.raw("vehicle_certificate"), "vehicle_certificate");
+        r.expiry = imported.vehicle.inspection_expiry;
+        r.chassis_no = imported.vehicle.chassis_no;
+        r.source = "certificate";
+    } else {
+        r.expiry = f.date("inspection_expiry");
+        r.source = "agent";
+    }
+    r.note = f.opt_string("note", 500).value_or("");
+    return r;
+}
+
+// A certificate must be this car's (車台番号) and not older than what the contract holds.
+void check_renewal(const Renewal& r, const dispatch::Vehicle& v) {
+    if (!r.chassis_no) return;
+    const std::string given = core::normalize_identifier(*r.chassis_no);
+    if (given.empty() || given != core::normalize_identifier(v.chassis_no)) {
+        throw ApiError(
+            422, "chassis_mismatch",
+            "the certificate is not for this contract's vehicle (車台番号)",
+            {{"contract_chassis_no", v.chassis_no}, {"certificate_chassis_no", *r.chassis_no}});
+    }
+    if (r.expiry < v.inspection_expiry) {
+        throw ApiError(422, "certificate_not_newer",
+                       "the certificate's inspection expiry is earlier than the one on file",
+                       {{"inspection_expiry", core::format_date(v.inspection_expiry)},
+                        {"certificate_inspection_expiry", core::format_date(r.expiry)}});
+    }
+}
+
+std::string renewal_event(const Renewal& r, core::Date old_expiry) {
+    json data = {{"field", "vehicle.inspection_expiry"},
+                 {"old", core::format_date(old_expiry)},
+                 {"new", core::format_date(r.expiry)},
+                 {"source", r.source},
+                 {"note", r.note}};
+    if (r.chassis_no) data["chassis_no"] = *r.chassis_no;
+    return data.dump();
+}
+
+awaitable<Reply> renew_vehicle(RequestContext& ctx) {
+    const std::string& id = ctx.param("id");
+    const json body = parse_body(ctx.req.body());
+    const Renewal renewal = read_renewal(Fields(body));
+    if (!is_uuid(id)) throw ApiError(404, "contract_not_found", "no contract with this id");
+    store::Connection* db = co_await ctx.tx();
+    const auto row = co_await store::find_contract_for_update(*db, id);
+    if (!row) throw ApiError(404, "contract_not_found", "no contract with this id");
+    check_renewal(renewal, row->contract.vehicle);
+    const core::Date old_expiry = row->contract.vehicle.inspection_expiry;
+    if (renewal.expiry != old_expiry) {
+        co_await store::update_inspection_expiry(*db, id, renewal.expiry);
+        store::NewEvent changed;
+        changed.contract_id = id;
+        changed.at = ctx.now;
+        changed.actor = ctx.principal.actor();
+        changed.type = "inspection_expiry_updated";
+        changed.data_json = renewal_event(renewal, old_expiry);
+        co_await store::append_event(*db, changed);
+    }
+    const auto updated = co_await store::find_contract(*db, id);
+    json out = contract_json(*updated, product_of(ctx.app, updated->contract.product_id),
+                             core::japan_date(ctx.now));
+    json events = json::array();
+    for (const auto& e : co_await store::contract_events(*db, id)) events.push_back(event_json(e));
+    out["events"] = events;
+    co_return Reply::json(200, out);
+}
+
 }  // namespace
 
 void add_contract_routes(Router& r) {
@@ -214,6 +302,8 @@ void add_contract_routes(Router& r) {
     r.add(http::verb::get, "/v1/contracts", {Role::admin, Role::agent}, find_contracts);
     r.add(http::verb::get, "/v1/contracts/{id}", {Role::admin, Role::agent}, get_contract);
     r.add(http::verb::post, "/v1/contracts/{id}/cancel", {Role::admin}, cancel_contract);
+    r.add(http::verb::post, "/v1/contracts/{id}/vehicle", {Role::admin, Role::agent},
+          renew_vehicle);
 }
 
 }  // namespace roadside::api

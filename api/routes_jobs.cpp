@@ -5,6 +5,7 @@
 // Every change to a job runs in the request's transaction under the job's row lock
 // (store::lock_job), checks the transition (dispatch::can_transition) and appends an event to the
 // incident's log. Offers and their lapses are arbitrated in the database (api/dispatcher.hpp).
+#include <algorithm>
 #include <cmath>
 
 #include "api/dispatcher.hpp"
@@ -12,6 +13,7 @@
 #include "api/json_in.hpp"
 #include "api/json_out.hpp"
 #include "api/routes.hpp"
+#include "api/shops.hpp"
 #include "billing/charges.hpp"
 #include "dispatch/job.hpp"
 #include "store/contracts.hpp"
@@ -19,6 +21,7 @@
 #include "store/jobs.hpp"
 #include "store/job_extras.hpp"
 #include "store/partners.hpp"
+#include "store/shops.hpp"
 #include "api/image_workers.hpp"
 #include "media/image.hpp"
 
@@ -38,6 +41,9 @@ constexpr std::int64_t kMaxFuelLitres = 200;
 constexpr int kMaxEtaMinutes = 24 * 60;
 constexpr int kPartnerJobsLimit = 200;
 constexpr std::size_t kEstimateCandidates = 5;
+constexpr std::size_t kNearestShops = 5;
+// 第2条3(5) across calls: how far back the estimate looks for the vehicle's earlier free tow.
+constexpr int kPreviousTowDays = 30;
 constexpr std::size_t kMaxSignatureBytes = 200 * 1024;
 constexpr std::int64_t kMaxSignaturePixels = 4096 * 4096;
 
@@ -60,26 +66,48 @@ struct JobInput {
     json echo;  // the request as stored with the job
 };
 
-JobInput read_job_input(const Fields& f) {
-    JobInput in;
-    dispatch::JobRequest& r = in.request;
-    const std::string service = f.one_of("service", {"lockout", "jump_start", "tire_change",
-                                                     "fuel_delivery", "light_work", "tow",
-                                                     "wheel_drop_recovery"});
-    r.service = dispatch::parse_service(service).value();
-    in.echo = {{"service", service}};
-    if (r.service == dispatch::Service::tow) {
-        const Fields d = f.object("destination");
-        store::Destination dest;
-        dest.position = f.latlon("destination");
-        dest.name = d.opt_string("name", 200).value_or("");
-        in.destination = dest;
-        in.echo["destination"] = {{"lat", dest.position.lat_deg},
-                                  {"lon", dest.position.lon_deg},
-                                  {"name", dest.name}};
-    } else if (f.has("destination")) {
-        invalid_field("destination", "absent unless the service is tow");
+// A tow's destination: exactly one of {"shop_id"} (a designated shop), {"storage": true [, lat,
+// lon, name]} (temporary storage), or plain {lat, lon, name} (anywhere else: paid,
+// destination_not_designated). The shop itself is looked up later (resolve_shop).
+store::Destination read_destination(const Fields& f, json& echo) {
+    const Fields d = f.object("destination");
+    store::Destination dest;
+    dest.name = d.opt_string("name", 200).value_or("");
+    if (d.has("shop_id")) {
+        for (const char* other : {"lat", "lon", "storage", "name"}) {
+            if (!d.has(other)) continue;
+            throw ApiError(400, "conflicting_fields",
+                           "a destination is a shop_id, storage, or a place: not two of them",
+                           {{"fields", {"destination.shop_id", d.path(other)}}});
+        }
+        const std::string id = d.string("shop_id", 64);
+        if (!is_uuid(id)) invalid_field("destination.shop_id", "a shop id");
+        dest.kind = dispatch::TowDestination::designated_shop;
+        dest.shop_id = id;
+        echo = {{"shop_id", id}};
+        return dest;
     }
+    const std::optional<bool> storage = d.opt_boolean("storage");
+    if (storage == false) invalid_field("destination.storage", "true, or leave it out");
+    if (storage) {
+        dest.kind = dispatch::TowDestination::storage;
+        if (d.has("lat") || d.has("lon")) dest.position = f.latlon("destination");
+    } else {
+        dest.kind = dispatch::TowDestination::not_designated;
+        dest.position = f.latlon("destination");
+    }
+    echo = json::object();
+    if (storage) echo["storage"] = true;
+    if (dest.position) {
+        echo["lat"] = dest.position->lat_deg;
+        echo["lon"] = dest.position->lon_deg;
+    }
+    echo["name"] = dest.name;
+    return dest;
+}
+
+void read_service_details(const Fields& f, JobInput& in) {
+    dispatch::JobRequest& r = in.request;
     if (r.service == dispatch::Service::wheel_drop_recovery) {
         if (const auto w = f.opt_object("wheel_drop")) {
             dispatch::WheelDrop drop;
@@ -102,6 +130,33 @@ JobInput read_job_input(const Fields& f) {
     } else if (f.has("tires")) {
         invalid_field("tires", "absent unless the service is tire_change");
     }
+}
+
+JobInput read_job_input(const Fields& f) {
+    JobInput in;
+    dispatch::JobRequest& r = in.request;
+    const std::string service =
+        f.one_of("service", {"lockout", "jump_start", "tire_change", "fuel_delivery", "light_work",
+                             "tow", "wheel_drop_recovery"});
+    r.service = dispatch::parse_service(service).value();
+    in.echo = {{"service", service}};
+    const bool tow = r.service == dispatch::Service::tow;
+    if (tow) {
+        json echo;
+        in.destination = read_destination(f, echo);
+        r.destination = *in.destination->kind;
+        in.echo["destination"] = echo;
+        // 第2条3(5) across calls: the agent saw the earlier free tow (the estimate's
+        // previous_tow) and the caller says the car was not repaired since.
+        r.unrepaired_since_previous_tow =
+            f.opt_boolean("unrepaired_since_previous_tow").value_or(false);
+        in.echo["unrepaired_since_previous_tow"] = r.unrepaired_since_previous_tow;
+    } else if (f.has("destination")) {
+        invalid_field("destination", "absent unless the service is tow");
+    } else if (f.has("unrepaired_since_previous_tow")) {
+        invalid_field("unrepaired_since_previous_tow", "absent unless the service is tow");
+    }
+    read_service_details(f, in);
     r.key_lost = f.opt_boolean("key_lost").value_or(false);
     r.trunk_lockout = f.opt_boolean("trunk_lockout").value_or(false);
     r.special_lock = f.opt_boolean("special_lock").value_or(false);
@@ -111,6 +166,19 @@ JobInput read_job_input(const Fields& f) {
     in.notes = f.opt_string("notes", 2000).value_or("");
     in.echo["notes"] = in.notes;
     return in;
+}
+
+// A designated shop named by id: where it is and what it is called. 422 shop_not_found for an id
+// no shop has.
+awaitable<void> resolve_shop(store::Connection& db, JobInput& in) {
+    if (!in.destination || !in.destination->shop_id) co_return;
+    const auto shop = co_await store::find_shop(db, *in.destination->shop_id);
+    if (!shop) {
+        throw ApiError(422, "shop_not_found", "the destination names no designated shop",
+                       {{"shop_id", *in.destination->shop_id}});
+    }
+    in.destination->position = shop->position;
+    in.destination->name = shop->name;
 }
 
 // ---- responses ---------------------------------------------------------------------------
@@ -215,12 +283,12 @@ Estimate estimate_for(const App& app, const JobInput& in, const store::IncidentR
                       int free_tow_km) {
     Estimate e;
     e.decision = dispatch::decide_free(in.request);
-    if (in.destination) {
+    if (in.destination && in.destination->position) {
         e.tow_m = app.dispatcher->road_distance_m(
-            geo::distance_m(incident.location, in.destination->position));
+            geo::distance_m(incident.location, *in.destination->position));
     }
     e.charges = billing::estimate_charges(app.tariff, in.request.service, e.decision.free,
-                                          e.tow_m.value_or(0), free_tow_km);
+                                          e.tow_m.value_or(0), free_tow_km, in.request.tires);
     return e;
 }
 
@@ -250,6 +318,57 @@ awaitable<IncidentForJob> load_incident(RequestContext& ctx, store::Connection& 
     co_return out;
 }
 
+// What the incident says about the job's freedom: covered, an accident, a tow done already.
+awaitable<void> apply_incident(store::Connection& db, const store::IncidentRow& incident,
+                               JobInput& in) {
+    in.request.covered = incident.eligible;
+    // 第1条2 serves breakdowns (車両故障); an accident call gets paid service only.
+    in.request.accident = incident.problem == "accident";
+    if (in.request.service == dispatch::Service::tow) {
+        in.request.earlier_tow_completed =
+            co_await store::incident_has_completed_tow(db, incident.id);
+    }
+    co_await resolve_shop(db, in);
+}
+
+// 第2条3(5): the vehicle's free tow in the last kPreviousTowDays days, for the agent to ask
+// whether the car was repaired since.
+json previous_tow_json(const std::optional<store::PreviousTow>& t) {
+    if (!t) return json();
+    return {{"job_id", t->job_id},
+            {"incident_id", t->incident_id},
+            {"completed_at", core::format_japan_time(t->completed_at)},
+            {"completed_on", core::format_date(core::japan_date(t->completed_at))},
+            {"outcome", t->outcome},
+            {"destination", destination_json(t->destination)}};
+}
+
+json nearest_shops_json(const App& app, geo::LatLon from, core::Instant now) {
+    json out = json::array();
+    for (const auto& n : app.shops->nearest(from, kNearestShops)) {
+        out.push_back({{"shop_id", n.shop.id},
+                       {"name", n.shop.name},
+                       {"address", n.shop.address},
+                       {"location", latlon_json(n.shop.position)},
+                       {"distance_km", std::round(n.distance_m) / 1000.0},
+                       {"open_now", dispatch::open_at(n.shop.hours, now)},
+                       {"night_intake", n.shop.night_intake},
+                       {"takes_cars_now", dispatch::takes_cars_at(n.shop, now)}});
+    }
+    return out;
+}
+
+json candidates_json(const App& app, const store::IncidentRow& incident, dispatch::Service s) {
+    json candidates = json::array();
+    for (const auto& c :
+         app.dispatcher->candidates(incident.location, s, kEstimateCandidates, {})) {
+        candidates.push_back({{"partner_id", c.id},
+                              {"partner_distance_km", std::round(c.distance_m) / 1000.0},
+                              {"eta_minutes", app.dispatcher->eta_minutes(c.distance_m)}});
+    }
+    return candidates;
+}
+
 // ---- handlers ----------------------------------------------------------------------------
 
 awaitable<Reply> estimate_job(RequestContext& ctx) {
@@ -259,29 +378,56 @@ awaitable<Reply> estimate_job(RequestContext& ctx) {
     const std::string incident_id = ctx.param("id");
     const IncidentForJob loaded = co_await load_incident(ctx, *db, incident_id, true);
     const store::IncidentRow& incident = loaded.incident;
-    in.request.covered = incident.eligible;
+    co_await apply_incident(*db, incident, in);
+    std::optional<store::PreviousTow> previous;
     if (in.request.service == dispatch::Service::tow) {
-        in.request.earlier_tow_completed =
-            co_await store::incident_has_completed_tow(*db, incident.id);
+        previous =
+            co_await store::previous_free_tow(*db, incident.id, incident.at, kPreviousTowDays);
     }
     const Estimate e = estimate_for(ctx.app, in, incident, loaded.free_tow_km);
     co_await ctx.app.dispatcher->refresh(*db);
-    json candidates = json::array();
-    for (const auto& c : ctx.app.dispatcher->candidates(incident.location, in.request.service,
-                                                        kEstimateCandidates, {})) {
-        candidates.push_back({{"partner_id", c.id},
-                              {"partner_distance_km", std::round(c.distance_m) / 1000.0},
-                              {"eta_minutes", ctx.app.dispatcher->eta_minutes(c.distance_m)}});
-    }
+    co_await ctx.app.shops->refresh(*db);
     co_return Reply::json(
         200, {{"incident_id", incident.id},
               {"service", dispatch::to_string(in.request.service)},
               {"free", e.decision.free},
               {"paid_reasons", paid_reasons_json(e.decision)},
+              {"destination", in.destination ? destination_json(*in.destination) : json()},
               {"estimated_tow_km", e.tow_m ? json(km_from_m(*e.tow_m)) : json()},
               {"estimated_customer_charge_yen", e.charges.customer_yen},
               {"estimate", charges_json(e.charges)},
-              {"candidates", candidates}});
+              {"previous_tow", previous_tow_json(previous)},
+              {"nearest_shops", nearest_shops_json(ctx.app, incident.location, ctx.now)},
+              {"candidates", candidates_json(ctx.app, incident, in.request.service)}});
+}
+
+store::NewJob new_job(const JobInput& in, const Estimate& e, const std::string& incident_id,
+                      const std::string& actor) {
+    store::NewJob job;
+    job.incident_id = incident_id;
+    job.service = std::string(dispatch::to_string(in.request.service));
+    job.request_json = in.echo.dump();
+    job.destination = in.destination;
+    job.unrepaired_since_previous_tow = in.request.unrepaired_since_previous_tow;
+    job.free = e.decision.free;
+    job.paid_reasons_json = paid_reasons_json(e.decision).dump();
+    job.estimated_tow_m = e.tow_m;
+    job.estimated_customer_charge_yen = e.charges.customer_yen;
+    job.estimate_json = charges_json(e.charges).dump();
+    job.created_by = actor;
+    return job;
+}
+
+std::string created_event(const std::string& id, const store::NewJob& job, const Estimate& e) {
+    return event_data(
+        {{"job_id", id},
+         {"service", job.service},
+         {"free", job.free},
+         {"paid_reasons", paid_reasons_json(e.decision)},
+         {"destination", job.destination ? destination_json(*job.destination) : json()},
+         {"unrepaired_since_previous_tow", job.unrepaired_since_previous_tow},
+         {"estimated_tow_km", e.tow_m ? json(km_from_m(*e.tow_m)) : json()},
+         {"estimated_customer_charge_yen", e.charges.customer_yen}});
 }
 
 awaitable<Reply> create_job(RequestContext& ctx) {
@@ -295,33 +441,12 @@ awaitable<Reply> create_job(RequestContext& ctx) {
         throw ApiError(409, "job_already_open",
                        "this incident has an open job: cancel or complete it first");
     }
-    in.request.covered = incident.eligible;
-    if (in.request.service == dispatch::Service::tow) {
-        in.request.earlier_tow_completed =
-            co_await store::incident_has_completed_tow(*db, incident.id);
-    }
+    co_await apply_incident(*db, incident, in);
     const Estimate e = estimate_for(ctx.app, in, incident, loaded.free_tow_km);
-
-    store::NewJob job;
-    job.incident_id = incident.id;
-    job.service = std::string(dispatch::to_string(in.request.service));
-    job.request_json = in.echo.dump();
-    job.destination = in.destination;
-    job.free = e.decision.free;
-    job.paid_reasons_json = paid_reasons_json(e.decision).dump();
-    job.estimated_tow_m = e.tow_m;
-    job.estimated_customer_charge_yen = e.charges.customer_yen;
-    job.estimate_json = charges_json(e.charges).dump();
-    job.created_by = ctx.principal.actor();
-    const std::string id = co_await store::insert_job(*db, job);
-    const std::string created =
-        event_data({{"job_id", id},
-                    {"service", job.service},
-                    {"free", job.free},
-                    {"paid_reasons", paid_reasons_json(e.decision)},
-                    {"estimated_tow_km", e.tow_m ? json(km_from_m(*e.tow_m)) : json()},
-                    {"estimated_customer_charge_yen", e.charges.customer_yen}});
     const std::string actor = ctx.principal.actor();
+    const store::NewJob job = new_job(in, e, incident.id, actor);
+    const std::string id = co_await store::insert_job(*db, job);
+    const std::string created = created_event(id, job, e);
     co_await store::append_incident_event(*db, incident.id, actor, "job_created", created);
     const auto locked = co_await store::lock_job(*db, id);
     co_await ctx.app.dispatcher->offer_next(*db, *locked, actor);
@@ -501,6 +626,15 @@ CompletionInput read_completion(const Fields& f, dispatch::Service service) {
     return c;
 }
 
+// The flat tires the agent asked to change (第1条1(3): one free, billing charges the others), as
+// stored with the job's request.
+int tires_of(const store::JobRow& job) {
+    const json request = json::parse(job.request_json, nullptr, false);
+    if (!request.is_object() || !request.contains("tires")) return 1;
+    const json& t = request["tires"];
+    return t.is_number_integer() ? std::clamp(t.get<int>(), 1, 8) : 1;
+}
+
 // The charges a completion would bring, computed the same way for the completion itself and for
 // its preview.
 awaitable<billing::Charges> completion_charges(RequestContext& ctx, store::Connection& db,
@@ -510,6 +644,7 @@ awaitable<billing::Charges> completion_charges(RequestContext& ctx, store::Conne
     billing::CompletionFacts facts;
     facts.service = dispatch::parse_service(job.service).value();
     facts.free = job.free;
+    facts.tires = tires_of(job);
     facts.tow_distance_m = in.tow_distance_m.value_or(0);
     facts.storage_minutes = in.storage_minutes.value_or(0);
     facts.fuel_litres = in.fuel_litres;
@@ -653,9 +788,24 @@ awaitable<Reply> get_signature(RequestContext& ctx) {
     co_return r;
 }
 
+std::string cancelled_event(const store::JobRow& job, const store::Cancellation& c) {
+    return event_data({{"job_id", job.id},
+                       {"from", job.status},
+                       {"requested_by", dispatch::to_string(c.by)},
+                       {"reason", c.reason},
+                       {"charged", c.customer_yen > 0},
+                       {"customer_yen", c.customer_yen}});
+}
+
 awaitable<Reply> cancel_job(RequestContext& ctx) {
     const json body = parse_body(ctx.req.body().empty() ? "{}" : ctx.req.body());
-    const std::string reason = Fields(body).opt_string("reason", 500).value_or("");
+    const Fields f(body);
+    store::Cancellation c;
+    c.reason = f.opt_string("reason", 500).value_or("");
+    // 第2条3(7): who asked decides whether the call-out is charged.
+    c.by = f.has("requested_by") ? *dispatch::parse_cancelled_by(f.one_of(
+                                       "requested_by", {"customer", "operator", "partner"}))
+                                 : dispatch::CancelledBy::customer;
     const std::string& id = ctx.param("id");
     if (!is_uuid(id)) throw job_not_found();
     store::Connection* db = co_await ctx.tx();
@@ -667,18 +817,17 @@ awaitable<Reply> cancel_job(RequestContext& ctx) {
         throw invalid_transition(job->status, "cancelled");
     }
     const std::string actor = ctx.principal.actor();
-    // 第2条3(7): cancelled after the partner set out, the call-out is the customer's.
-    const bool charged = dispatch::cancellation_charged(from);
-    const billing::Charges charges = billing::cancellation_charges(ctx.app.tariff, charged);
+    // 第2条3(7): the customer cancelled after the truck set out: the call-out is theirs.
+    const billing::Charges charges =
+        billing::cancellation_charges(ctx.app.tariff, dispatch::cancellation_charged(from, c.by));
+    c.charges_json = charges_json(charges).dump();
+    c.covered_yen = charges.covered_yen;
+    c.customer_yen = charges.customer_yen;
     if (from == dispatch::JobStatus::offered) {
-        co_await store::resolve_live_offer(*db, id, "cancelled", actor, reason);
+        co_await store::resolve_live_offer(*db, id, "cancelled", actor, c.reason);
     }
-    co_await store::cancel_job(*db, id, charges_json(charges).dump(), charges.covered_yen,
-                               charges.customer_yen);
-    const std::string data = event_data({{"job_id", id},
-                                         {"from", job->status},
-                                         {"reason", reason},
-                                         {"customer_yen", charges.customer_yen}});
+    co_await store::cancel_job(*db, id, c);
+    const std::string data = cancelled_event(*job, c);
     co_await store::append_incident_event(*db, job->incident_id, actor, "job_cancelled", data);
     co_return co_await job_reply(ctx, *db, id, 200);
 }

@@ -45,9 +45,10 @@ struct CompletionFacts {
     std::int64_t tow_distance_m = 0;   // tow: metres towed as reported (whole metres)
     std::int64_t storage_minutes = 0;  // tow to storage: minutes stored
     std::int64_t fuel_litres = 0;      // fuel delivery: litres delivered
+    int tires = 1;                     // tire change: flat tires changed (one is free, 第1条1(3))
     std::vector<ReportedExtra> extras;
     int free_tow_km = 50;    // the product's free tow distance (第1条2(1))
-    int free_storage_hours = 24;  // 第2条2(11)
+    int free_storage_hours = 24;  // 第2条2(11), after a free tow only
 };
 
 // Thrown for facts the tariff cannot price: an unknown extra, a missing or superfluous amount.
@@ -70,17 +71,29 @@ std::int64_t storage_days_beyond_free(std::int64_t minutes, int free_hours);
 //  - Free job: the service price is the warranty's; for a tow, the km within the free distance are
 //    the warranty's and the km beyond are the customer's (第2条2(1)).
 //  - Paid job: the service price and every km are the customer's.
-//  - Always the customer's: fuel (第2条1(7)), storage beyond the free hours (第2条2(11)), extras.
-// Lines come in a fixed order: service, km within, km beyond, storage, fuel, extras as reported.
+//  - Tire change: one tire is the service; each further tire is a customer line
+//    (additional_tire, 第1条1(3) 「スペアタイヤ交換は１本まで」), free job or paid.
+//  - Storage: the free hours belong to the free tow (第2条2(11)); after a paid tow every started
+//    day is the customer's.
+//  - Always the customer's: fuel (第2条1(7)) and extras — except the extra worker / truck of
+//    第2条2(12) (tariff: not_billed_on_light_recovery) on the free one-tire change and the free
+//    one-wheel recovery (≤ 1 m), which the warranty pays.
+// Lines come in a fixed order: service, further tires, km within, km beyond, storage, fuel,
+// extras as reported.
 Charges job_charges(const config::Tariff& tariff, const CompletionFacts& facts);
 
-// What the agent tells the customer before the partner is sent: job_charges with the estimated
-// tow distance and no storage, fuel or extras.
-Charges estimate_charges(const config::Tariff& tariff, dispatch::Service service, bool free,
-                         std::int64_t estimated_tow_m, int free_tow_km);
+// Whether the job is the free one-tire change or the free one-wheel recovery from 1 m or less,
+// on which 第2条2(12) does not bill extra workers or trucks.
+bool light_recovery(const CompletionFacts& facts);
 
-// A job cancelled by the agent: after the partner set out (dispatch::cancellation_charged) the
-// call-out cost (tariff cancellation_yen) is the customer's (第2条3(7)); before, nothing.
-Charges cancellation_charges(const config::Tariff& tariff, bool partner_set_out);
+// What the agent tells the customer before the partner is sent: job_charges with the estimated
+// tow distance (and the tires to change) and no storage, fuel or extras.
+Charges estimate_charges(const config::Tariff& tariff, dispatch::Service service, bool free,
+                         std::int64_t estimated_tow_m, int free_tow_km, int tires = 1);
+
+// A cancelled job: `charged` (dispatch::cancellation_charged: the customer cancelled after the
+// partner set out) makes the call-out cost (tariff cancellation_yen) the customer's (第2条3(7));
+// otherwise nothing.
+Charges cancellation_charges(const config::Tariff& tariff, bool charged);
 
 }  // namespace roadside::billing

@@ -111,6 +111,8 @@ std::string_view to_string(ClaimReasonCode c) {
     switch (c) {
         case ClaimReasonCode::incident_not_covered:
             return "incident_not_covered";
+        case ClaimReasonCode::accident_not_breakdown:
+            return "accident_not_breakdown";
         case ClaimReasonCode::not_remote:
             return "not_remote";
         case ClaimReasonCode::no_qualifying_tow:
@@ -171,6 +173,26 @@ BenefitCap benefit_cap(Benefit b) {
     return {0, false};
 }
 
+bool same_document(const Receipt& a, const Receipt& b) {
+    // The same image twice is the same receipt, whatever the lines say (issue 14: an image is
+    // identified by the upload's SHA-256).
+    if (a.image && b.image && *a.image == *b.image) return true;
+    return a.receipt_no && b.receipt_no && *a.receipt_no == *b.receipt_no && a.issuer == b.issuer;
+}
+
+bool no_receipt_review_allowed(Benefit b) {
+    switch (b) {
+        case Benefit::taxi:
+        case Benefit::rental_car:
+        case Benefit::public_transport:
+            return true;
+        case Benefit::hotel:
+        case Benefit::post_repair_transport:
+            return false;
+    }
+    return false;
+}
+
 std::int64_t max_approvable_yen(Benefit b, int persons) {
     const BenefitCap cap = benefit_cap(b);
     if (!cap.per_person) return cap.yen;
@@ -218,21 +240,20 @@ std::string format_km(std::int64_t metres) {
     return out;
 }
 
-// An earlier receipt of the claim carries the same image (issue 14: the same photo twice counts
-// once, whatever the two lines say).
-bool same_image_before(const std::vector<Receipt>& receipts, std::size_t i) {
-    if (!receipts[i].image) return false;
-    for (std::size_t j = 0; j < i; ++j) {
-        if (receipts[j].image == receipts[i].image) return true;
-    }
-    return false;
-}
-
 std::string join_indexes(const std::vector<std::size_t>& indexes) {
     std::string out;
     for (const std::size_t i : indexes) {
         if (!out.empty()) out += ',';
         out += std::to_string(i);
+    }
+    return out;
+}
+
+std::string join(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& s : items) {
+        if (!out.empty()) out += ',';
+        out += s;
     }
     return out;
 }
@@ -244,6 +265,14 @@ void check_incident(const IncidentFacts& incident, std::vector<ClaimReason>& out
                        "The incident was not covered by road service, so no remote support applies.",
                        {{"covered", false}}});
     }
+    // 第1条3(1) 「車両故障の現場」: remote support is for breakdowns; accident damage is the motor
+    // insurer's.
+    if (incident.accident) {
+        out.push_back({ClaimReasonCode::accident_not_breakdown,
+                       "ロードサービス規定 第1条3(1) (車両故障); 保証対象外 (事故)",
+                       "The call was about an accident, not a breakdown: no remote support.",
+                       {{"problem", std::string("accident")}}});
+    }
     // 直線距離100km以上 (the product's figure).
     if (incident.distance_from_home_m < incident.remote_min_m) {
         out.push_back({ClaimReasonCode::not_remote,
@@ -253,11 +282,20 @@ void check_incident(const IncidentFacts& incident, std::vector<ClaimReason>& out
                         {"distance_from_home_m", incident.distance_from_home_m},
                         {"min_distance_km", format_km(incident.remote_min_m)}}});
     }
+    // 第1条3(1) 「第2号のロードサービスを利用して」: only the free tow opens remote support.
     if (!incident.qualifying_tow) {
-        out.push_back({ClaimReasonCode::no_qualifying_tow,
-                       kClauseTow,
-                       "The vehicle was not towed to a repair shop or storage by road service.",
-                       {{"required_outcomes", std::string("towed_to_shop,towed_to_storage")}}});
+        ClaimReason r{ClaimReasonCode::no_qualifying_tow,
+                      kClauseTow,
+                      incident.paid_tow_reasons.empty()
+                          ? "The vehicle was not towed to a repair shop or storage by road service."
+                          : "The vehicle's tow was a paid service, which does not open remote "
+                            "support.",
+                      {{"required_outcomes", std::string("towed_to_shop,towed_to_storage")},
+                       {"required", std::string("free_tow")}}};
+        if (!incident.paid_tow_reasons.empty()) {
+            r.details.emplace_back("paid_tow_reasons", join(incident.paid_tow_reasons));
+        }
+        out.push_back(std::move(r));
     }
 }
 
@@ -332,6 +370,7 @@ std::int64_t checked_add(std::int64_t a, std::int64_t b) {
 bool is_rejecting(ClaimReasonCode c) {
     switch (c) {
         case ClaimReasonCode::incident_not_covered:
+        case ClaimReasonCode::accident_not_breakdown:
         case ClaimReasonCode::not_remote:
         case ClaimReasonCode::no_qualifying_tow:
         case ClaimReasonCode::benefit_already_used:
@@ -347,30 +386,29 @@ bool is_rejecting(ClaimReasonCode c) {
     return true;
 }
 
-}  // namespace
-
-ClaimDecision adjudicate(const IncidentFacts& incident, const ClaimInput& claim) {
-    ClaimDecision d;
-    d.received_on = core::japan_date(claim.received_at);
-    d.used_on = core::japan_date(claim.used_at);
-    d.last_day = claim_last_day(d.used_on);
-    const Date breakdown_on = core::japan_date(incident.breakdown_at);
-    const std::string clause = benefit_clause(claim.benefit);
-
-    // 1.–3. The rules that reject.
-    check_incident(incident, d.reasons);
-    check_window(d.used_on, d.received_on, d.last_day, d.reasons);
-    check_time(claim.benefit, incident.breakdown_at, claim.used_at, d.reasons);
-
-    // 4. Receipts (第1条3(3): 領収書を添付; no receipt, a person decides).
+// 4a. Receipts at all (第1条3(3): 領収証が貼付されていない場合はお支払いできません; only for A–C
+// may a person review the method, route and amount instead, 第1条3(2)). True when the claim goes to
+// a person's review.
+bool check_receipts_given(const ClaimInput& claim, std::vector<ClaimReason>& out) {
     const bool has_reason = claim.no_receipt_reason && !claim.no_receipt_reason->empty();
-    const bool pending = claim.receipts.empty() && has_reason;
-    if (claim.receipts.empty() && !has_reason) {
-        d.reasons.push_back({ClaimReasonCode::receipt_missing,
-                             kClauseClaim,
-                             "No receipt was attached and no reason was given.",
-                             {{"receipts", std::int64_t{0}}}});
+    const bool reviewable = no_receipt_review_allowed(claim.benefit);
+    const bool pending = claim.receipts.empty() && has_reason && reviewable;
+    if (claim.receipts.empty() && !pending) {
+        out.push_back(
+            {ClaimReasonCode::receipt_missing,
+             reviewable ? kClauseClaim : "ロードサービス規定 第1条3(3); 第1条3(2) (ABCのみ)",
+             reviewable ? "No receipt was attached and no reason was given."
+                        : "No receipt was attached: this benefit is paid only against "
+                          "its receipt.",
+             {{"receipts", std::int64_t{0}}, {"no_receipt_review_allowed", reviewable}}});
     }
+    return pending;
+}
+
+// 4b. Which receipts count: the right kind, dated from the breakdown's day to the claim's
+// arrival, and not the same document as an earlier one.
+void count_receipts(const ClaimInput& claim, Date breakdown_on, const std::string& clause,
+                    ClaimDecision& d) {
     std::vector<std::size_t> excluded, wrong_kind, before_breakdown, after_received, duplicate;
     std::int64_t excluded_yen = 0;
     d.receipt_counted.reserve(claim.receipts.size());
@@ -379,14 +417,11 @@ ClaimDecision adjudicate(const IncidentFacts& incident, const ClaimInput& claim)
         const bool kind_ok = receipt_counts_for(claim.benefit, r.kind);
         const bool early = r.issued_on < breakdown_on;
         const bool late = r.issued_on > d.received_on;
-        // The same receipt twice (same issuer, day, kind and amount) counts once.
+        // The same document twice counts once; lookalike tickets each count.
         bool repeated = false;
         for (std::size_t j = 0; j < i && !repeated; ++j) {
-            const Receipt& o = claim.receipts[j];
-            repeated = o.amount_yen == r.amount_yen && o.issued_on == r.issued_on &&
-                       o.kind == r.kind && o.issuer == r.issuer;
+            repeated = same_document(claim.receipts[j], r);
         }
-        repeated = repeated || same_image_before(claim.receipts, i);
         const bool counts = kind_ok && !early && !late && !repeated;
         d.receipt_counted.push_back(counts);
         if (counts) {
@@ -400,29 +435,32 @@ ClaimDecision adjudicate(const IncidentFacts& incident, const ClaimInput& claim)
         if (late) after_received.push_back(i);
         if (repeated) duplicate.push_back(i);
     }
-    if (!excluded.empty()) {
-        ClaimReason reason{ClaimReasonCode::excluded_items,
-                           clause,
-                           "Some receipts do not count towards this benefit.",
-                           {{"indexes", join_indexes(excluded)}, {"excluded_yen", excluded_yen}}};
-        if (!wrong_kind.empty()) reason.details.emplace_back("wrong_kind", join_indexes(wrong_kind));
-        if (!before_breakdown.empty()) {
-            reason.details.emplace_back("issued_before_breakdown", join_indexes(before_breakdown));
-            reason.details.emplace_back("breakdown_on", core::format_date(breakdown_on));
-        }
-        if (!after_received.empty()) {
-            reason.details.emplace_back("issued_after_received", join_indexes(after_received));
-            reason.details.emplace_back("received_on", core::format_date(d.received_on));
-        }
-        if (!duplicate.empty()) reason.details.emplace_back("duplicate", join_indexes(duplicate));
-        if (!before_breakdown.empty() || !after_received.empty()) {
-            reason.clause += "; ";
-            reason.clause += kClauseClaim;
-        }
-        d.reasons.push_back(std::move(reason));
+    if (excluded.empty()) return;
+    ClaimReason reason{ClaimReasonCode::excluded_items,
+                       clause,
+                       "Some receipts do not count towards this benefit.",
+                       {{"indexes", join_indexes(excluded)}, {"excluded_yen", excluded_yen}}};
+    if (!wrong_kind.empty()) reason.details.emplace_back("wrong_kind", join_indexes(wrong_kind));
+    if (!before_breakdown.empty()) {
+        reason.details.emplace_back("issued_before_breakdown", join_indexes(before_breakdown));
+        reason.details.emplace_back("breakdown_on", core::format_date(breakdown_on));
     }
+    if (!after_received.empty()) {
+        reason.details.emplace_back("issued_after_received", join_indexes(after_received));
+        reason.details.emplace_back("received_on", core::format_date(d.received_on));
+    }
+    if (!duplicate.empty()) reason.details.emplace_back("duplicate", join_indexes(duplicate));
+    if (!before_breakdown.empty() || !after_received.empty()) {
+        reason.clause += "; ";
+        reason.clause += kClauseClaim;
+    }
+    d.reasons.push_back(std::move(reason));
+}
 
-    // 5. Persons: at most the seating capacity (乗車定員) and the occupants recorded at the call.
+// 5.–6. Persons capped at the seating capacity (乗車定員) and the occupants recorded at the call;
+// the benefit's cap. Returns the cap in yen.
+std::int64_t check_persons_and_cap(const IncidentFacts& incident, const ClaimInput& claim,
+                                   const std::string& clause, ClaimDecision& d) {
     int persons = std::min(claim.persons, incident.seating_capacity);
     if (incident.occupants) persons = std::min(persons, *incident.occupants);
     d.persons_counted = std::max(persons, 0);
@@ -440,8 +478,6 @@ ClaimDecision adjudicate(const IncidentFacts& incident, const ClaimInput& claim)
         }
         d.reasons.push_back(std::move(reason));
     }
-
-    // 6. The cap of the benefit.
     const std::int64_t cap_yen = max_approvable_yen(claim.benefit, d.persons_counted);
     if (d.counted_yen > cap_yen) {
         ClaimReason reason{ClaimReasonCode::capped,
@@ -456,10 +492,10 @@ ClaimDecision adjudicate(const IncidentFacts& incident, const ClaimInput& claim)
         }
         d.reasons.push_back(std::move(reason));
     }
-    assert(std::is_sorted(d.reasons.begin(), d.reasons.end(),
-                          [](const ClaimReason& a, const ClaimReason& b) { return a.code < b.code; }));
+    return cap_yen;
+}
 
-    // The decision.
+void decide(bool pending, std::int64_t cap_yen, ClaimDecision& d) {
     const bool rejected = std::any_of(d.reasons.begin(), d.reasons.end(),
                                       [](const ClaimReason& r) { return is_rejecting(r.code); });
     const std::int64_t approvable = std::min(d.counted_yen, cap_yen);
@@ -474,6 +510,30 @@ ClaimDecision adjudicate(const IncidentFacts& incident, const ClaimInput& claim)
         d.decision = d.reasons.empty() ? Decision::approved : Decision::partially_approved;
         d.approved_yen = approvable;
     }
+}
+
+}  // namespace
+
+ClaimDecision adjudicate(const IncidentFacts& incident, const ClaimInput& claim) {
+    ClaimDecision d;
+    d.received_on = core::japan_date(claim.received_at);
+    d.used_on = core::japan_date(claim.used_at);
+    d.last_day = claim_last_day(d.used_on);
+    const Date breakdown_on = core::japan_date(incident.breakdown_at);
+    const std::string clause = benefit_clause(claim.benefit);
+
+    // 1.–3. The rules that reject.
+    check_incident(incident, d.reasons);
+    check_window(d.used_on, d.received_on, d.last_day, d.reasons);
+    check_time(claim.benefit, incident.breakdown_at, claim.used_at, d.reasons);
+    // 4.–6. Receipts, persons, the cap.
+    const bool pending = check_receipts_given(claim, d.reasons);
+    count_receipts(claim, breakdown_on, clause, d);
+    const std::int64_t cap_yen = check_persons_and_cap(incident, claim, clause, d);
+    assert(
+        std::is_sorted(d.reasons.begin(), d.reasons.end(),
+                       [](const ClaimReason& a, const ClaimReason& b) { return a.code < b.code; }));
+    decide(pending, cap_yen, d);
     return d;
 }
 

@@ -62,19 +62,36 @@ struct Receipt {
     core::Date issued_on;
     std::string issuer;
     ReceiptKind kind = ReceiptKind::taxi_fare;
+    std::optional<std::string> receipt_no;  // the number printed on it, when it has one
     // What identifies the receipt's image, when one is attached (the upload's SHA-256): the same
     // image twice is the same receipt, whatever the lines say (issue 14).
     std::optional<std::string> image;
 };
 
+// Whether two receipts of a claim are the same document: the same receipt number from the same
+// issuer. Equal amount, issuer and day are not evidence — four people on one train hold four
+// tickets alike (spec/rules.md §5). (Receipt images come later: the same image will be the same
+// document too.)
+bool same_document(const Receipt& a, const Receipt& b);
+
+// Whether a claim of this benefit may go to a person's review without receipts: only A–C
+// (第1条3(2) 「ABCの利用にあたり…領収証の取り付けが困難である場合」).
+bool no_receipt_review_allowed(Benefit b);
+
 // What the incident says, as stored when the call was taken and the jobs were completed.
 struct IncidentFacts {
     bool covered = false;                  // the coverage verdict at the call was eligible
+    bool accident = false;                 // the call was about an accident, not a breakdown
     std::int64_t distance_from_home_m = 0;  // straight line (geodesic), whole metres
     core::Instant breakdown_at;            // the call's `at`
     std::optional<int> occupants;          // the call's occupants, when the agent recorded them
     int seating_capacity = 0;              // 乗車定員 on the 車検証 (> 0)
-    bool qualifying_tow = false;  // a tow job completed towed_to_shop or towed_to_storage (第1条2(1))
+    // 第1条3(1) 「第2号のロードサービスを利用して」: a free tow (第1条2(1)) completed
+    // towed_to_shop or towed_to_storage.
+    bool qualifying_tow = false;
+    // The paid reasons (dispatch::PaidReason codes) of tows that were completed to a shop or
+    // storage but were paid: why they do not qualify.
+    std::vector<std::string> paid_tow_reasons;
     // The product's remote-support distance (config::Product::remote_support_min_km; 100 km in
     // every plan sold today), in metres.
     std::int64_t remote_min_m = 100'000;
@@ -96,6 +113,7 @@ std::optional<Decision> parse_decision(std::string_view text);
 // Reason codes of spec/api.md, in the order a decision lists them.
 enum class ClaimReasonCode {
     incident_not_covered,
+    accident_not_breakdown,
     not_remote,
     no_qualifying_tow,
     benefit_already_used,  // decided by the database (one non-rejected claim per incident); listed
@@ -133,18 +151,19 @@ struct ClaimDecision {
 
 // Decides a claim. Rules, in order (spec/api.md "How a claim is decided"; every one that fails is
 // listed, with its clause and the figures in `details`):
-//  1. incident_not_covered, not_remote (distance_from_home_m < remote_min_m: 99.99 km is not
-//     remote, 100.00 km is), no_qualifying_tow — each rejects;
+//  1. incident_not_covered, accident_not_breakdown, not_remote (distance_from_home_m <
+//     remote_min_m: 99.99 km is not remote, 100.00 km is), no_qualifying_tow (no free tow
+//     completed to a shop or storage; a paid tow's reasons are in the details) — each rejects;
 //  2. claim_window_expired: received_on > used_on + 89 days (day of use = day 1) — rejects;
 //  3. outside_time_window: taxi / rental car: used_at < breakdown_at or used_at > breakdown_at +
 //     24 h (exactly 24 h is inside); public transport / hotel: used_on != the breakdown's Japan
 //     date, or used_at before the breakdown (a hotel booked before it is not covered, 第1条3 D);
 //     post-repair transport: used_at before the breakdown — rejects;
-//  4. receipts: none and no no_receipt_reason -> receipt_missing (rejects); none but a reason ->
-//     pending_review (approved_yen 0; a person decides); receipts of kinds that do not count for
-//     the benefit, issued before the breakdown's Japan date or after received_on, or repeating an
-//     earlier receipt of the claim (same issuer, day, kind and amount), do not count
-//     (excluded_items, details name the receipt indexes) — if nothing counts, rejected;
+//  4. receipts: none -> receipt_missing (rejects), unless the benefit is A–C and a
+//     no_receipt_reason is given -> pending_review (approved_yen 0; a person decides); receipts of
+//     kinds that do not count for the benefit, issued before the breakdown's Japan date or after
+//     received_on, or the same document as an earlier receipt of the claim (same_document), do
+//     not count (excluded_items, details name the receipt indexes) — if nothing counts, rejected;
 //  5. persons capped at seating_capacity and at occupants when recorded (persons_capped; only for
 //     the per-person benefits, where persons change the amount);
 //  6. approved_yen = min(counted, cap) (capped when counted > cap).

@@ -15,7 +15,9 @@ namespace roadside::config {
 // (Cartender 保証規定 第3条2, 買得典 走行距離制限).
 struct MileageRule {
     bool corporate = false;          // 法人名義 vehicles are limited
-    std::vector<int> plate_classes;  // 分類番号 first digits that are limited (1・4・8ナンバー)
+    // The number classes that are limited (1・4・8ナンバー): classes of the vehicle's kind and use
+    // on the 車検証 (dispatch::number_class), not the first digit of its plate.
+    std::vector<int> plate_classes;
     std::int64_t km_per_year = 0;          // limit = km_per_year × contract years
     std::optional<std::int64_t> fixed_km;  // a limit for every contract of the plan (買得典 VT)
 };

@@ -34,7 +34,8 @@ bool reserved_code(std::string_view code) {
     for (const char* s : kTariffServices) {
         if (code == s) return true;
     }
-    for (const char* s : {"tow_km", "tow_km_beyond_free", "storage", "fuel", "cancellation"}) {
+    for (const char* s :
+         {"tow_km", "tow_km_beyond_free", "storage", "fuel", "cancellation", "additional_tire"}) {
         if (code == s) return true;
     }
     return false;
@@ -60,7 +61,7 @@ std::int64_t price(const Reader& r, const std::string& field) {
 TariffExtra parse_extra(const json& obj, const std::string& file, const std::string& where) {
     if (!obj.is_object()) throw ConfigError(file + ": field \"" + where + "\": must be an object");
     const Reader r(obj, file, where + ".");
-    r.only_keys({"code", "name", "clause", "unit_yen"});
+    r.only_keys({"code", "name", "clause", "unit_yen", "not_billed_on_light_recovery"});
     TariffExtra e;
     e.code = r.string("code");
     // Partners report extras by code, so codes are stable snake_case identifiers.
@@ -74,14 +75,17 @@ TariffExtra parse_extra(const json& obj, const std::string& file, const std::str
     // Required, so that every extra says explicitly whether the tariff prices it or the partner
     // reports the actual cost (実費, null).
     if (!r.get("unit_yen").is_null()) e.unit_yen = price(r, "unit_yen");
+    if (obj.contains("not_billed_on_light_recovery")) {
+        e.not_billed_on_light_recovery = r.boolean("not_billed_on_light_recovery");
+    }
     return e;
 }
 
 Tariff parse_tariff(const std::string& text, const std::string& file) {
     const json doc = detail::parse_config_object(text, file);
     const Reader r(doc, file);
-    r.only_keys({"_comment", "service_yen", "tow_per_km_yen", "storage_per_day_yen",
-                 "fuel_per_litre_yen", "cancellation_yen", "extras"});
+    r.only_keys({"_comment", "service_yen", "tow_per_km_yen", "additional_tire_yen",
+                 "storage_per_day_yen", "fuel_per_litre_yen", "cancellation_yen", "extras"});
     // The comment says where the figures come from; it is free text but must be text.
     if (doc.contains("_comment")) (void)r.string("_comment");
 
@@ -96,6 +100,7 @@ Tariff parse_tariff(const std::string& text, const std::string& file) {
     for (const char* name : kTariffServices) t.service_yen.emplace(name, price(s, name));
 
     t.tow_per_km_yen = price(r, "tow_per_km_yen");
+    t.additional_tire_yen = price(r, "additional_tire_yen");
     t.storage_per_day_yen = price(r, "storage_per_day_yen");
     t.fuel_per_litre_yen = price(r, "fuel_per_litre_yen");
     t.cancellation_yen = price(r, "cancellation_yen");

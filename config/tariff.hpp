@@ -22,12 +22,17 @@ struct TariffExtra {
     // The tariff's price per unit, or none when the partner reports the actual cost (実費: tolls,
     // ferry fares, parts, flares).
     std::optional<std::int64_t> unit_yen;
+    // 第2条2(12) 増員・増車料金（タイヤ1本、及び落差1m以内からの車両引上げ作業は除く）: an extra
+    // worker or truck is not billed to the customer on the free one-tire change or the free
+    // one-wheel recovery from a drop of 1 m or less; the warranty pays it there.
+    bool not_billed_on_light_recovery = false;
 };
 
 struct Tariff {
     // Call-out and work price of each service (per job); the tow price includes loading.
     std::map<std::string, std::int64_t, std::less<>> service_yen;
     std::int64_t tow_per_km_yen = 0;       // per started km towed
+    std::int64_t additional_tire_yen = 0;  // each tire changed beyond the free one (第1条1(3))
     std::int64_t storage_per_day_yen = 0;  // per started 24 h beyond the free 24 h
     std::int64_t fuel_per_litre_yen = 0;   // 第2条1(7) the fuel itself
     std::int64_t cancellation_yen = 0;     // 第2条3(7) cancelled after the partner set out

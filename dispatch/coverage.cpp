@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cassert>
 
-#include "dispatch/plate.hpp"
-
 namespace roadside::dispatch {
 
 using core::Date;
@@ -13,10 +11,12 @@ std::optional<std::int64_t> mileage_limit_km(const Contract& c, const config::Pr
     if (c.mileage_limit_km) return c.mileage_limit_km;
     if (p.mileage.fixed_km) return p.mileage.fixed_km;
     bool limited = c.corporate && p.mileage.corporate;
-    if (const auto digit = plate_class_digit(c.vehicle.plate)) {
+    // 1・4・8ナンバー names the vehicle's kind and use (普通貨物, 小型・軽貨物, 特種用途), read
+    // from the 車検証: a 軽貨物 on a 6xx plate is a 4-number vehicle.
+    if (const auto number = number_class(c.vehicle)) {
         limited =
             limited || std::find(p.mileage.plate_classes.begin(), p.mileage.plate_classes.end(),
-                                 *digit) != p.mileage.plate_classes.end();
+                                 *number) != p.mileage.plate_classes.end();
     }
     if (!limited || p.mileage.km_per_year == 0) return std::nullopt;
     return p.mileage.km_per_year * c.term_months / 12;
@@ -91,6 +91,39 @@ void check_contract(const Contract& c, const config::Product& p, const CallFacts
     }
 }
 
+// A limit applies but cannot be checked: the verdict stays eligible and says what to ask.
+void check_mileage_known(const Contract& c, const CallFacts& facts, const CoverageTerms& terms,
+                         std::vector<Note>& out) {
+    if (!terms.mileage_limit_km || (facts.odometer_km && c.odometer_at_start_km)) return;
+    Note n{NoteCode::mileage_unverified,
+           "保証規定 第3条2 (所定走行距離); 買得典 走行距離制限",
+           c.odometer_at_start_km
+               ? "This contract has a distance limit: ask the caller for the odometer reading."
+               : "This contract has a distance limit but no odometer reading at enrolment: the "
+                 "limit cannot be checked.",
+           {{"mileage_limit_km", *terms.mileage_limit_km}}};
+    if (c.odometer_at_start_km) {
+        n.details.emplace_back("odometer_at_start_km", *c.odometer_at_start_km);
+        n.details.emplace_back("ask", std::string("odometer_km"));
+    } else {
+        n.details.emplace_back("odometer_at_start_km", std::string("unknown"));
+    }
+    out.push_back(std::move(n));
+}
+
+void check_caller(const IdentityCheck& id, std::vector<Note>& out) {
+    if (!id.mismatch()) return;
+    Note n{NoteCode::caller_identity_mismatch,
+           "ロードサービス規定 第3条(1)",
+           "What the caller said does not match the contract holder: confirm who is calling.",
+           {}};
+    if (id.name_matches) n.details.emplace_back("name_matches", *id.name_matches);
+    if (id.birth_date_matches) {
+        n.details.emplace_back("birth_date_matches", *id.birth_date_matches);
+    }
+    out.push_back(std::move(n));
+}
+
 }  // namespace
 
 std::string_view contract_status(const Contract& c, const CoverageTerms& terms, Date day) {
@@ -114,8 +147,8 @@ std::size_t select_contract(const std::vector<const Contract*>& candidates,
     return 0;
 }
 
-CoverageVerdict check_coverage(const Contract& c, const config::Product& p,
-                               const CallFacts& facts) {
+CoverageVerdict check_coverage(const Contract& c, const config::Product& p, const CallFacts& facts,
+                               const CallerIdentity& caller) {
     assert(c.product_id == p.id);
     CoverageVerdict v;
     v.terms = coverage_terms(c, p);
@@ -136,6 +169,9 @@ CoverageVerdict check_coverage(const Contract& c, const config::Product& p,
                           [](const Reason& a, const Reason& b) { return a.code < b.code; }));
 
     v.eligible = v.reasons.empty();
+    check_mileage_known(c, facts, v.terms, v.notes);
+    v.identity = check_identity(caller, c.holder);
+    check_caller(v.identity, v.notes);
     v.distance_from_home_m = geo::distance_whole_m(c.home, facts.location);
     v.remote_support_eligible =
         v.distance_from_home_m >= std::int64_t{p.remote_support_min_km} * 1000;

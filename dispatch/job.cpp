@@ -105,22 +105,36 @@ CapabilitySet capable_of(Service s) {
     return 0;
 }
 
-FreeDecision decide_free(const JobRequest& r) {
-    FreeDecision d;
-    // 第3条(2): no free service unless the warranty is valid on the day (and outside 免責期間).
-    if (!r.covered) {
-        add(d, "not_covered", "第3条(2)", "The call is not covered by the warranty.");
+std::string_view to_string(TowDestination d) {
+    switch (d) {
+        case TowDestination::designated_shop:
+            return "designated_shop";
+        case TowDestination::storage:
+            return "storage";
+        case TowDestination::not_designated:
+            return "not_designated";
     }
+    return "unknown";
+}
+
+std::optional<TowDestination> parse_tow_destination(std::string_view s) {
+    constexpr TowDestination kAll[] = {TowDestination::designated_shop, TowDestination::storage,
+                                       TowDestination::not_designated};
+    return parse_enum(s, kAll);
+}
+
+namespace {
+
+// 第2条1(1)–(3): the key work that is paid.
+void key_reasons(const JobRequest& r, FreeDecision& d) {
     // 第2条1(3) キー紛失時の全ての作業: every service, not just lockout; 第1条2(1) also excludes
     // the tow when the key is lost.
     if (r.key_lost) {
         add(d, "key_lost", "第2条1(3)", "All work is paid when the key is lost.");
     }
-    if (r.service == Service::lockout) {
-        // 第1条1(1) excludes トランクへの直接開錠作業; 第2条1(2) makes it paid.
-        if (r.trunk_lockout) {
-            add(d, "trunk_lockout", "第2条1(2)", "Unlocking the trunk directly is paid.");
-        }
+    // 第1条1(1) excludes トランクへの直接開錠作業; 第2条1(2) makes it paid.
+    if (r.service == Service::lockout && r.trunk_lockout) {
+        add(d, "trunk_lockout", "第2条1(2)", "Unlocking the trunk directly is paid.");
     }
     // 第2条1(1) 開錠が困難な車両の運搬・開錠: with an electronic/special lock or immobiliser, both
     // the unlocking and carrying the car away are paid.
@@ -128,29 +142,64 @@ FreeDecision decide_free(const JobRequest& r) {
         add(d, "special_lock", "第2条1(1)",
             "Unlocking or carrying a car with a special lock or immobiliser is paid.");
     }
-    // 第1条1(3) covers changing one flat tire to the car's own spare; further tires are paid.
-    if (r.service == Service::tire_change && r.tires > 1) {
-        add(d, "more_than_one_tire", "第1条1(3)", "Only one tire change is free.");
+}
+
+void wheel_drop_reasons(const JobRequest& r, FreeDecision& d) {
+    if (r.service != Service::wheel_drop_recovery) return;
+    // No details given: assume the free case (one wheel, no drop) rather than guess a charge.
+    const WheelDrop w = r.wheel_drop.value_or(WheelDrop{});
+    if (w.wheels >= 2) {
+        add(d, "wheel_drop_two_or_more_wheels", "第2条2(3)",
+            "Recovering a car with two or more wheels dropped is paid.");
     }
-    if (r.service == Service::wheel_drop_recovery) {
-        // No details given: assume the free case (one wheel, no drop) rather than guess a charge.
-        const WheelDrop w = r.wheel_drop.value_or(WheelDrop{});
-        if (w.wheels >= 2) {
-            add(d, "wheel_drop_two_or_more_wheels", "第2条2(3)",
-                "Recovering a car with two or more wheels dropped is paid.");
-        }
-        // 第1条2(2) grants 落差1m以内 (up to and including 1 m) while 第2条2(3) charges 1m以上
-        // (from 1 m). The two overlap at exactly 1 m; the grant of 第1条 wins, so only a drop
-        // strictly deeper than 1 m is paid.
-        if (w.drop_m > 1.0) {
-            add(d, "wheel_drop_deeper_than_1m", "第2条2(3)",
-                "Recovering a car from a drop deeper than 1 m is paid.");
-        }
+    // 第1条2(2) grants 落差1m以内 (up to and including 1 m) while 第2条2(3) charges 1m以上
+    // (from 1 m). The two overlap at exactly 1 m; the grant of 第1条 wins, so only a drop
+    // strictly deeper than 1 m is paid.
+    if (w.drop_m > 1.0) {
+        add(d, "wheel_drop_deeper_than_1m", "第2条2(3)",
+            "Recovering a car from a drop deeper than 1 m is paid.");
     }
-    // 第2条3(5): towing again a car that was towed once and not repaired is paid in full.
-    if (r.service == Service::tow && r.earlier_tow_completed) {
-        add(d, "second_tow", "第2条3(5)", "A second tow of the unrepaired car is paid.");
+}
+
+void tow_reasons(const JobRequest& r, FreeDecision& d) {
+    if (r.service != Service::tow) return;
+    // 第1条2(1) tows free to the warranty company's designated shop (保証会社指定の工場), or to
+    // temporary storage when none can take the car (第2条2(11)); home or the customer's own
+    // garage is not one.
+    if (r.destination == TowDestination::not_designated) {
+        add(d, "destination_not_designated", "第1条2(1) (保証会社指定の工場)",
+            "Only a tow to a designated shop or to temporary storage is free.");
     }
+    // 第2条3(5) 一旦ロードサービスを利用した後、トラブル車両の修理をせずに再度搬送: in full.
+    if (r.earlier_tow_completed || r.unrepaired_since_previous_tow) {
+        add(d, "second_tow", "第2条3(5)",
+            r.earlier_tow_completed
+                ? "A second tow of the unrepaired car is paid."
+                : "The car was towed before and not repaired since: this tow is paid.");
+    }
+}
+
+}  // namespace
+
+FreeDecision decide_free(const JobRequest& r) {
+    FreeDecision d;
+    // 第3条(2): no free service unless the warranty is valid on the day (and outside 免責期間).
+    if (!r.covered) {
+        add(d, "not_covered", "第3条(2)", "The call is not covered by the warranty.");
+    }
+    // 第1条2 serves "車両故障の現場": a breakdown. Accident damage is excluded from the warranty
+    // (事故に関わる修理・手配) and belongs to the customer's motor insurance, so every job on an
+    // accident call is paid.
+    if (r.accident) {
+        add(d, "accident_not_breakdown", "第1条2(1) (車両故障の現場); 保証対象外 (事故)",
+            "An accident is not a breakdown: the service is paid (the motor insurer's road "
+            "service may cover it).");
+    }
+    key_reasons(r, d);
+    // 第1条1(3) covers changing one flat tire; with more, that one change stays free and billing
+    // charges each further tire to the customer, so the tire count is not a reason here.
+    wheel_drop_reasons(r, d);
+    tow_reasons(r, d);
     d.free = d.reasons.empty();
     return d;
 }
@@ -234,16 +283,35 @@ bool partner_engaged(JobStatus s) {
     return false;
 }
 
-bool cancellation_charged(JobStatus s) {
-    // 第2条3(7) サービス実施者が出動後にキャンセル: the call-out cost is the customer's once the
-    // partner has committed; these are also exactly the engaged states a job can be cancelled from.
+std::string_view to_string(CancelledBy c) {
+    switch (c) {
+        case CancelledBy::customer:
+            return "customer";
+        case CancelledBy::operator_:
+            return "operator";
+        case CancelledBy::partner:
+            return "partner";
+    }
+    return "unknown";
+}
+
+std::optional<CancelledBy> parse_cancelled_by(std::string_view s) {
+    constexpr CancelledBy kAll[] = {CancelledBy::customer, CancelledBy::operator_,
+                                    CancelledBy::partner};
+    return parse_enum(s, kAll);
+}
+
+bool cancellation_charged(JobStatus s, CancelledBy by) {
+    // 第2条3(7) サービス実施者が出動後にキャンセルとなった場合の出動費用: 出動 is the truck setting
+    // off (en_route), not the partner saying yes; and the cost follows the one who cancels.
+    if (by != CancelledBy::customer) return false;
     switch (s) {
-        case JobStatus::accepted:
         case JobStatus::en_route:
         case JobStatus::on_scene:
             return true;
         case JobStatus::offered:
         case JobStatus::unassigned:
+        case JobStatus::accepted:
         case JobStatus::towing:
         case JobStatus::delivered:
         case JobStatus::completed:

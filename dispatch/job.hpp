@@ -43,16 +43,31 @@ struct WheelDrop {
     double drop_m = 0.0;  // height of the drop
 };
 
+// Where a tow takes the car (第1条2(1): to the warranty company's designated shop).
+enum class TowDestination {
+    designated_shop,  // a shop on the operator's list (保証会社指定の工場)
+    storage,          // temporary storage when no designated shop can take the car (第2条2(11))
+    not_designated,   // anywhere else: home, the customer's own garage or dealer
+};
+std::string_view to_string(TowDestination d);
+std::optional<TowDestination> parse_tow_destination(std::string_view s);
+
 // What the agent knows when creating a job.
 struct JobRequest {
     Service service = Service::tow;
     bool covered = true;        // the incident's coverage verdict was eligible
+    bool accident = false;  // the call is about an accident, not a breakdown (第1条2 車両故障)
     bool key_lost = false;      // 第2条1(3): every job when the key is lost is paid
     bool trunk_lockout = false; // 第2条1(2): unlocking the trunk directly is paid
     bool special_lock = false;  // 第2条1(1): unlocking or carrying such a car (lockout, tow) is paid
-    int tires = 1;              // tire_change: flat tires to change; the free service is one
+    int tires = 1;              // tire_change: flat tires; one change is free, billing charges the
+                                // others (第1条1(3))
     std::optional<WheelDrop> wheel_drop;  // wheel_drop_recovery only
-    bool earlier_tow_completed = false;   // 第2条3(5): a second tow of the unrepaired car is paid
+    TowDestination destination = TowDestination::designated_shop;  // tow only
+    bool earlier_tow_completed = false;  // 第2条3(5): the same incident had a tow completed
+    // 第2条3(5) across calls: the agent saw the vehicle's earlier free tow and the caller says the
+    // car was not repaired since.
+    bool unrepaired_since_previous_tow = false;
 };
 
 // Why a job is outside the free scope (第1条) and so the customer's (第2条).
@@ -68,10 +83,11 @@ struct FreeDecision {
 };
 
 // Decides whether the job's service is free. Every applicable reason is listed, in a fixed order:
-// not_covered, key_lost, trunk_lockout, special_lock, more_than_one_tire,
-// wheel_drop_two_or_more_wheels, wheel_drop_deeper_than_1m, second_tow.
-// A tow beyond 50 km is still free (the distance beyond is charged by billing), so it is not a
-// reason here.
+// not_covered, accident_not_breakdown, key_lost, trunk_lockout, special_lock,
+// wheel_drop_two_or_more_wheels, wheel_drop_deeper_than_1m, destination_not_designated,
+// second_tow.
+// Not reasons here: a tow beyond 50 km is still free (billing charges the distance beyond), and a
+// tire change of two or more tires is still free for one (billing charges each further tire).
 FreeDecision decide_free(const JobRequest& request);
 
 // The job lifecycle:
@@ -100,8 +116,14 @@ bool can_transition(JobStatus from, JobStatus to, Service service);
 bool is_open(JobStatus s);
 // A partner has accepted and not finished: accepted, en_route, on_scene, towing, delivered.
 bool partner_engaged(JobStatus s);
-// Cancelling now costs the customer the call-out (第2条3(7) 出動後にキャンセル): the partner has
-// set out — accepted, en_route, on_scene.
-bool cancellation_charged(JobStatus s);
+// Who asked for a job to be cancelled (POST /v1/jobs/{id}/cancel `requested_by`).
+enum class CancelledBy { customer, operator_, partner };
+std::string_view to_string(CancelledBy c);  // "customer", "operator", "partner"
+std::optional<CancelledBy> parse_cancelled_by(std::string_view s);
+
+// Cancelling now costs the customer the call-out (第2条3(7) サービス実施者が出動後にキャンセル):
+// the partner has set out (出動: en_route, on_scene; acceptance alone is not setting out) and the
+// customer is the one who cancels — never when the operator or the partner calls the job off.
+bool cancellation_charged(JobStatus s, CancelledBy by);
 
 }  // namespace roadside::dispatch

@@ -32,4 +32,14 @@ std::string_view to_string(ReasonCode c) {
     return "unknown";
 }
 
+std::string_view to_string(NoteCode c) {
+    switch (c) {
+        case NoteCode::mileage_unverified:
+            return "mileage_unverified";
+        case NoteCode::caller_identity_mismatch:
+            return "caller_identity_mismatch";
+    }
+    return "unknown";
+}
+
 }  // namespace roadside::dispatch

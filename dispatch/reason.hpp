@@ -36,4 +36,20 @@ struct Reason {
     std::vector<std::pair<std::string, DetailValue>> details;
 };
 
+// A warning shown with a verdict that never makes a call ineligible: the agent has something to
+// ask or to check. Declared in the order a verdict lists them.
+enum class NoteCode {
+    mileage_unverified,        // a distance limit applies but a figure it needs is unknown
+    caller_identity_mismatch,  // the caller's name or the holder's birth date did not match
+};
+
+std::string_view to_string(NoteCode c);
+
+struct Note {
+    NoteCode code;
+    std::string clause;
+    std::string message;  // for the agent, English
+    std::vector<std::pair<std::string, DetailValue>> details;
+};
+
 }  // namespace roadside::dispatch

@@ -53,6 +53,32 @@ std::optional<VehicleUse> parse_vehicle_use(std::string_view s) {
     return std::nullopt;
 }
 
+std::optional<int> number_class(const Vehicle& v) {
+    switch (v.kind) {
+        case VehicleKind::two_wheel:
+        case VehicleKind::small_special:
+            return std::nullopt;
+        case VehicleKind::large_special:
+            return 9;
+        case VehicleKind::ordinary:
+        case VehicleKind::small:
+        case VehicleKind::kei:
+            break;
+    }
+    const bool ordinary = v.kind == VehicleKind::ordinary;
+    switch (v.use) {
+        case VehicleUse::special:
+            return 8;
+        case VehicleUse::cargo:
+            return ordinary ? 1 : 4;
+        case VehicleUse::bus:
+            return 2;
+        case VehicleUse::passenger:
+            return ordinary ? 3 : 5;
+    }
+    return std::nullopt;
+}
+
 namespace {
 bool contains(std::string_view haystack, std::string_view needle) {
     return haystack.find(needle) != std::string_view::npos;

@@ -45,6 +45,13 @@ bool is_camper(std::string_view body_shape);
 // True when the body shape is a two-wheeler (オートバイ, 側車付オートバイ, スクーター).
 bool is_two_wheel_shape(std::string_view body_shape);
 
+// The 種別 number of the 分類番号 that a vehicle of this kind and use carries by law
+// (道路運送車両法 施行規則): 1 普通貨物, 2 乗合, 3 普通乗用, 4 小型貨物 and 軽貨物, 5 小型乗用 and
+// 軽乗用, 8 特種用途, 9 大型特殊; none for two-wheelers and 小型特殊. The plate itself is not
+// evidence: 軽貨物 plates run 4xx and then 6xx once 4xx is used up, and a plate can be mistyped.
+// "1・4・8ナンバー" in the warranty terms names these classes (spec/rules.md §1).
+std::optional<int> number_class(const Vehicle& v);
+
 // The 第5条 verdict: vehicle_not_private_use, vehicle_type_not_covered, vehicle_too_long,
 // vehicle_too_wide, vehicle_too_heavy — in that order; empty when the vehicle is eligible.
 std::vector<Reason> check_vehicle(const Vehicle& v);

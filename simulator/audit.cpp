@@ -160,9 +160,16 @@ bool legal_step(JobStatus from, JobStatus to, Service service) {
     return false;
 }
 
-// 第2条3(7) 出動後にキャンセル: the partner had accepted and so set out.
+// 第2条3(7) 出動後にキャンセル: the truck had set off (en_route) or arrived; acceptance alone is
+// not 出動.
 bool set_out(JobStatus s) {
-    return s == JobStatus::accepted || s == JobStatus::en_route || s == JobStatus::on_scene;
+    return s == JobStatus::en_route || s == JobStatus::on_scene;
+}
+
+// 第2条2(12) 増員・増車料金（タイヤ1本、及び落差1m以内からの車両引上げ作業は除く）: the tariff's
+// extras under this clause are extra workers and trucks.
+bool crew_extra(const config::TariffExtra& e) {
+    return e.clause == "第2条2(12)";
 }
 
 // ロードサービス規定 第1条3 A–D, brochure E.
@@ -369,6 +376,16 @@ class Auditor {
         if (c != nullptr && !c->received.covered) {
             check(kChargesAddUp, !r.free, name, "a job of a call that was not covered is free");
         }
+        // 第1条2 車両故障の現場: an accident is not a breakdown.
+        if (c != nullptr && c->received.cause == Cause::accident) {
+            check(kChargesAddUp, !r.free, name, "a job of an accident call is free");
+        }
+        // 第1条2(1) 保証会社指定の工場: a tow elsewhere is paid.
+        if (r.service == Service::tow &&
+            r.destination == dispatch::TowDestination::not_designated) {
+            check(kChargesAddUp, !r.free, name,
+                  "a tow to a place that is neither a designated shop nor storage is free");
+        }
     }
 
     void on(const OfferMade& r) {
@@ -483,8 +500,9 @@ class Auditor {
                   "left unassigned without a reason");
         }
         check_charges(r, *j, name);
+        // 第1条3(1) 第2号のロードサービスを利用して: only the free tow opens remote support.
         if (r.status == JobStatus::completed && r.service == Service::tow && r.outcome &&
-            *r.outcome != JobOutcome::fixed_on_site) {
+            *r.outcome != JobOutcome::fixed_on_site && j->created.free) {
             if (CallState* c = call(j->created.call); c && !c->qualifying_tow_at) {
                 c->qualifying_tow_at = now_;
             }
@@ -492,108 +510,145 @@ class Auditor {
         release_partner(*j, r.job);
     }
 
-    // 第1条 / 第2条 and the tariff: what each line must be.
-    void check_charges(const JobFinished& r, const JobState& j, const std::string& name) {
-        const billing::Charges& ch = r.charges;
+    // A failed check of the charges keeps the first reason.
+    struct Verdict {
         bool ok = true;
         std::string why;
-        auto fail = [&](const std::string& m) {
+        void fail(const std::string& m) {
             if (ok) why = m;
             ok = false;
-        };
+        }
+    };
+
+    struct Expected {
+        std::string code;
+        std::int64_t quantity;
+        std::int64_t unit_yen;
+        billing::Payer payer;
+    };
+
+    // Every line is quantity × unit; the totals are the sums by payer.
+    static void check_sums(const billing::Charges& ch, Verdict& v) {
         std::int64_t warranty = 0, customer = 0;
         for (const billing::ChargeLine& l : ch.lines) {
             if (l.amount_yen != l.quantity * l.unit_yen) {
-                fail("line " + l.code + ": " + yen(l.quantity) + " × " + yen(l.unit_yen) + " ≠ " +
-                     yen(l.amount_yen));
+                v.fail("line " + l.code + ": " + yen(l.quantity) + " × " + yen(l.unit_yen) +
+                       " ≠ " + yen(l.amount_yen));
             }
             (l.payer == billing::Payer::warranty ? warranty : customer) += l.amount_yen;
         }
         if (warranty != ch.covered_yen) {
-            fail("warranty lines sum to " + yen(warranty) + ", covered_yen is " +
-                 yen(ch.covered_yen));
+            v.fail("warranty lines sum to " + yen(warranty) + ", covered_yen is " +
+                   yen(ch.covered_yen));
         }
         if (customer != ch.customer_yen) {
-            fail("customer lines sum to " + yen(customer) + ", customer_yen is " +
-                 yen(ch.customer_yen));
+            v.fail("customer lines sum to " + yen(customer) + ", customer_yen is " +
+                   yen(ch.customer_yen));
         }
-        if (r.free != j.created.free) fail("free at completion differs from free at creation");
+    }
 
-        struct Expected {
-            std::string code;
-            std::int64_t quantity;
-            std::int64_t unit_yen;
-            billing::Payer payer;
-        };
+    // 第1条2(1) free up to the product's distance; 第2条2(1) every started km beyond it is the
+    // customer's; a paid tow has no free distance.
+    void tow_lines(const JobFinished& r, bool free, std::vector<Expected>& out) const {
+        const auto W = billing::Payer::warranty;
+        const auto C = billing::Payer::customer;
+        const std::int64_t m = r.tow_distance_m;
+        if (!free) {
+            if (ceil_km(m) > 0) out.push_back({"tow_km", ceil_km(m), tariff_.tow_per_km_yen, C});
+            return;
+        }
+        const std::int64_t free_m = std::int64_t{r.free_tow_km} * 1000;
+        const std::int64_t within = std::min<std::int64_t>(ceil_km(m), r.free_tow_km);
+        const std::int64_t beyond = ceil_km(m - free_m);
+        if (within > 0) out.push_back({"tow_km", within, tariff_.tow_per_km_yen, W});
+        if (beyond > 0) out.push_back({"tow_km_beyond_free", beyond, tariff_.tow_per_km_yen, C});
+    }
+
+    // The lines before the extras, in billing's order.
+    std::vector<Expected> expected_lines(const JobFinished& r, const JobState& j) const {
         std::vector<Expected> expected;
         const auto W = billing::Payer::warranty;
         const auto C = billing::Payer::customer;
-        if (r.status == JobStatus::completed) {
-            const std::string service(dispatch::to_string(r.service));
-            const auto price = tariff_.service_yen.find(service);
-            const std::int64_t service_yen = price == tariff_.service_yen.end() ? 0 : price->second;
-            expected.push_back({service, 1, service_yen, j.created.free ? W : C});
-            if (r.service == Service::tow) {
-                const std::int64_t m = r.tow_distance_m;
-                if (j.created.free) {
-                    // 第1条2(1) free up to the product's distance; 第2条2(1) every started km
-                    // beyond it is the customer's.
-                    const std::int64_t free_m = std::int64_t{r.free_tow_km} * 1000;
-                    const std::int64_t within = std::min<std::int64_t>(ceil_km(m), r.free_tow_km);
-                    const std::int64_t beyond = ceil_km(m - free_m);
-                    if (within > 0)
-                        expected.push_back({"tow_km", within, tariff_.tow_per_km_yen, W});
-                    if (beyond > 0) {
-                        expected.push_back(
-                            {"tow_km_beyond_free", beyond, tariff_.tow_per_km_yen, C});
-                    }
-                } else if (ceil_km(m) > 0) {
-                    expected.push_back({"tow_km", ceil_km(m), tariff_.tow_per_km_yen, C});
-                }
-            }
-            // 第2条2(11) storage beyond the free 24 h, per started day; 第2条1(7) fuel.
-            const std::int64_t storage_days =
-                r.storage_minutes > 24 * 60 ? (r.storage_minutes - 24 * 60 + 1439) / 1440 : 0;
-            if (storage_days > 0) {
-                expected.push_back({"storage", storage_days, tariff_.storage_per_day_yen, C});
-            }
-            if (r.fuel_litres > 0) {
-                expected.push_back({"fuel", r.fuel_litres, tariff_.fuel_per_litre_yen, C});
-            }
-        } else if (r.status == JobStatus::cancelled && set_out(j.before_last)) {
+        if (r.status == JobStatus::cancelled && set_out(j.before_last) &&
+            r.cancelled_by == dispatch::CancelledBy::customer) {
+            // 第2条3(7): only the customer's cancellation after the truck set out costs.
             expected.push_back({"cancellation", 1, tariff_.cancellation_yen, C});
         }
+        if (r.status != JobStatus::completed) return expected;
+        const std::string service(dispatch::to_string(r.service));
+        const auto price = tariff_.service_yen.find(service);
+        const std::int64_t service_yen = price == tariff_.service_yen.end() ? 0 : price->second;
+        expected.push_back({service, 1, service_yen, j.created.free ? W : C});
+        // 第1条1(3) スペアタイヤ交換は１本まで: every further tyre is the customer's.
+        if (r.service == Service::tire_change && j.created.tires > 1) {
+            expected.push_back(
+                {"additional_tire", j.created.tires - 1, tariff_.additional_tire_yen, C});
+        }
+        if (r.service == Service::tow) tow_lines(r, j.created.free, expected);
+        // 第2条2(11) storage beyond the free 24 h, per started day — the 24 h belong to the free
+        // tow, so after a paid one every started day counts; 第2条1(7) fuel.
+        const std::int64_t free_minutes = j.created.free ? 24 * 60 : 0;
+        const std::int64_t storage_days =
+            r.storage_minutes > free_minutes ? (r.storage_minutes - free_minutes + 1439) / 1440
+                                             : 0;
+        if (storage_days > 0) {
+            expected.push_back({"storage", storage_days, tariff_.storage_per_day_yen, C});
+        }
+        if (r.fuel_litres > 0) {
+            expected.push_back({"fuel", r.fuel_litres, tariff_.fuel_per_litre_yen, C});
+        }
+        return expected;
+    }
 
+    // Whatever follows the expected lines is an extra of 第2条: the customer's, at the tariff's
+    // price when it has one — except extra workers and trucks on the free one-tyre change or
+    // one-wheel recovery, which the warranty pays. Jobs that did not complete have nothing more.
+    void check_extras(const JobFinished& r, const JobState& j, std::size_t from,
+                      Verdict& v) const {
+        const bool light =
+            j.created.free && ((r.service == Service::tire_change && j.created.tires <= 1) ||
+                               r.service == Service::wheel_drop_recovery);
+        for (std::size_t i = from; i < r.charges.lines.size(); ++i) {
+            const billing::ChargeLine& l = r.charges.lines[i];
+            const config::TariffExtra* extra = tariff_.find_extra(l.code);
+            const auto payer = extra != nullptr && light && crew_extra(*extra)
+                                   ? billing::Payer::warranty
+                                   : billing::Payer::customer;
+            if (r.status != JobStatus::completed || extra == nullptr) {
+                v.fail("unexpected line " + l.code);
+            } else if (l.payer != payer) {
+                v.fail("extra " + l.code + " is not the " +
+                       std::string(billing::to_string(payer)) + "'s");
+            } else if (extra->unit_yen && l.unit_yen != *extra->unit_yen) {
+                v.fail("extra " + l.code + " at " + yen(l.unit_yen) + ", the tariff says " +
+                       yen(*extra->unit_yen));
+            }
+        }
+    }
+
+    // 第1条 / 第2条 and the tariff: what each line must be.
+    void check_charges(const JobFinished& r, const JobState& j, const std::string& name) {
+        const billing::Charges& ch = r.charges;
+        Verdict v;
+        check_sums(ch, v);
+        if (r.free != j.created.free) v.fail("free at completion differs from free at creation");
         std::size_t i = 0;
-        for (const Expected& e : expected) {
+        for (const Expected& e : expected_lines(r, j)) {
             if (i >= ch.lines.size()) {
-                fail("line " + e.code + " is missing");
+                v.fail("line " + e.code + " is missing");
                 break;
             }
             const billing::ChargeLine& l = ch.lines[i++];
             if (l.code != e.code || l.quantity != e.quantity || l.unit_yen != e.unit_yen ||
                 l.payer != e.payer) {
-                fail("line " + l.code + " " + yen(l.quantity) + " × " + yen(l.unit_yen) + " (" +
-                     std::string(billing::to_string(l.payer)) + "), expected " + e.code + " " +
-                     yen(e.quantity) + " × " + yen(e.unit_yen) + " (" +
-                     std::string(billing::to_string(e.payer)) + ")");
+                v.fail("line " + l.code + " " + yen(l.quantity) + " × " + yen(l.unit_yen) + " (" +
+                       std::string(billing::to_string(l.payer)) + "), expected " + e.code + " " +
+                       yen(e.quantity) + " × " + yen(e.unit_yen) + " (" +
+                       std::string(billing::to_string(e.payer)) + ")");
             }
         }
-        // Whatever follows is an extra of 第2条: the customer's, at the tariff's price when it
-        // has one. Jobs that did not complete have nothing more.
-        for (; i < ch.lines.size(); ++i) {
-            const billing::ChargeLine& l = ch.lines[i];
-            const config::TariffExtra* extra = tariff_.find_extra(l.code);
-            if (r.status != JobStatus::completed || extra == nullptr) {
-                fail("unexpected line " + l.code);
-            } else if (l.payer != C) {
-                fail("extra " + l.code + " is not the customer's");
-            } else if (extra->unit_yen && l.unit_yen != *extra->unit_yen) {
-                fail("extra " + l.code + " at " + yen(l.unit_yen) + ", the tariff says " +
-                     yen(*extra->unit_yen));
-            }
-        }
-        check(kChargesAddUp, ok, name, why);
+        check_extras(r, j, i, v);
+        check(kChargesAddUp, v.ok, name, v.why);
     }
 
     void on(const CallClosed& r) {
@@ -719,12 +774,13 @@ class Auditor {
 
         std::string ineligible;
         if (!c.received.covered) ineligible = "the incident was not covered";
+        if (c.received.cause == Cause::accident) ineligible = "the call was about an accident";
         if (c.received.distance_from_home_m < c.received.remote_min_m) {
             ineligible =
                 "the breakdown was " + yen(c.received.distance_from_home_m) + " m from home";
         }
         if (!c.qualifying_tow_at || *c.qualifying_tow_at > s->received_at) {
-            ineligible = "no tow to a shop or storage had been completed";
+            ineligible = "no free tow to a shop or storage had been completed";
         }
         check(kClaimEligibility, ineligible.empty(), name, "approved although " + ineligible);
     }

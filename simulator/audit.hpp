@@ -82,6 +82,8 @@ struct JobCreated {
     bool free = true;                                           // decide_free at creation
     dispatch::JobStatus status = dispatch::JobStatus::offered;  // offered or unassigned
     std::optional<UnassignedReason> unassigned_reason;          // when unassigned
+    int tires = 1;                                              // tire change: flat tires
+    std::optional<dispatch::TowDestination> destination;        // tows: where the agent sent it
 };
 
 struct OfferMade {
@@ -112,6 +114,7 @@ struct JobFinished {
     std::optional<JobOutcome> outcome;                  // completed jobs
     std::optional<UnassignedReason> unassigned_reason;  // unassigned jobs
     bool free = true;
+    std::optional<dispatch::CancelledBy> cancelled_by;  // cancelled jobs: who asked
     // As reported at completion (0 otherwise).
     std::int64_t tow_distance_m = 0;
     std::int64_t storage_minutes = 0;
@@ -187,8 +190,13 @@ struct DayLog {
 //  no_repeat_offer        no partner is offered the same job twice
 //  partner_one_job        a partner with a live offer or an unfinished job gets no other offer
 //  charges_add_up         lines = quantity × the tariff's unit price, totals = sums by payer, the
-//                         tow km split at the free distance (第1条2(1), 第2条2(1)), cancellations
-//                         charged exactly when the partner had set out (第2条3(7))
+//                         tow km split at the free distance (第1条2(1), 第2条2(1)), each tyre
+//                         beyond the first the customer's (第1条1(3)), storage free for 24 h only
+//                         after a free tow (第2条2(11)), extra staff and trucks (第2条2(12)) not
+//                         billed on the free one-tyre change or one-wheel recovery, cancellations
+//                         charged exactly when the customer cancelled after the truck set out
+//                         (第2条3(7)); nothing free for a call that was not covered, an accident
+//                         (第1条2 車両故障) or a tow to a place that is not designated
 //  one_benefit            at most one claim not rejected and one payment per incident (第1条3),
 //                         and a claim refused for that only when another one holds the benefit
 //  claim_cap              approved and paid at most min(counting receipts, cap), per person with
@@ -197,8 +205,9 @@ struct DayLog {
 //                         (第1条3(3), day of use = day 1)
 //  use_window             nothing approved for a use outside the benefit's window (24 h for
 //                         taxi and rental car, the breakdown day for public transport and hotel)
-//  claim_eligibility      nothing approved unless the incident was covered, ≥ the remote
-//                         distance from home and the car was towed to a shop or storage
+//  claim_eligibility      nothing approved unless the incident was covered, not an accident,
+//                         ≥ the remote distance from home and the car was towed to a shop or
+//                         storage by the free tow (第1条3(1) 第2号のロードサービスを利用して)
 //  claim_paid_as_approved every approved claim paid exactly once, for exactly what was approved;
 //                         nothing else paid
 //  payment_on_time        paid on or after the day the claim arrived and no later than one month

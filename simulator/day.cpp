@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <deque>
 #include <functional>
+#include <limits>
 #include <queue>
 #include <stdexcept>
 #include <type_traits>
@@ -19,6 +20,7 @@
 #include "billing/claims.hpp"
 #include "dispatch/coverage.hpp"
 #include "dispatch/job.hpp"
+#include "dispatch/shop.hpp"
 #include "geo/partner_index.hpp"
 #include "simulator/world.hpp"
 
@@ -54,6 +56,12 @@ std::string_view to_string(Fault f) {
             return "paid_unapproved";
         case Fault::late_payment:
             return "late_payment";
+        case Fault::accident_job_free:
+            return "accident_job_free";
+        case Fault::free_storage_after_paid_tow:
+            return "free_storage_after_paid_tow";
+        case Fault::paid_tow_claim_paid:
+            return "paid_tow_claim_paid";
     }
     return "unknown";
 }
@@ -83,6 +91,11 @@ constexpr double kPaidServiceShare = 0.5;     // of callers who are not covered:
 constexpr double kCancelShare = 0.04;         // of jobs: the customer cancels (car restarted, …)
 constexpr double kTollShare = 0.08;           // of tows: tolls beyond one section (第2条3(6))
 constexpr double kBatteryChargeShare = 0.05;  // of jump starts: also charged (第2条1(5))
+constexpr double kExtraStaffShare = 0.15;     // of recoveries and tyre changes: an extra worker
+constexpr double kExtraTruckShare = 0.03;     // of tows: a second truck (第2条2(12))
+constexpr double kCustomerCancelShare = 0.8;  // of cancellations; the operator and the partner
+constexpr double kOperatorCancelShare = 0.1;  // cancel the rest, half each
+constexpr std::size_t kShopsAsked = 5;        // the agent looks down the five nearest shops
 
 // A generator for one purpose of one call: independent of every other call's draws.
 Rng stream(std::uint64_t call_seed, std::uint64_t purpose) {
@@ -124,7 +137,8 @@ struct CallState {
     std::vector<Id> jobs;
     int open_jobs = 0;  // created or about to be, not finished
     bool closed = false;
-    bool qualifying_tow = false;  // a tow completed to a shop or storage (第1条2(1))
+    bool qualifying_tow = false;  // a free tow completed to a shop or storage (第1条2(1))
+    std::vector<std::string> paid_tow_reasons;  // of tows completed to a shop or storage but paid
     bool second_tow_asked = false;
     std::optional<Id> live_claim;  // the claim that holds the benefit (not rejected)
     std::int64_t closed_s = 0;
@@ -135,6 +149,11 @@ struct JobState {
     Id call = 0;
     dispatch::JobRequest request;
     bool free = true;
+    std::vector<std::string> paid_reasons;  // decide_free's codes
+    // A tow: where it goes and how far by road; the shop when it is a designated one.
+    std::optional<geo::LatLon> shop;
+    double tow_road_km = 0;
+    std::int64_t storage_minutes = 0;
     JobStatus status = JobStatus::offered;
     std::vector<std::string> asked_sorted;  // every partner offered this job
     std::vector<Id> live_offers;
@@ -171,6 +190,13 @@ struct ClaimState {
     Rng rng{0};
 };
 
+std::string shop_id(Id id) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "S%05u", static_cast<unsigned>(id));
+    return buf;
+}
+
+// "P00042" → 42, "S00007" → 7.
 Id parse_partner(const std::string& id) {
     Id n = 0;
     for (std::size_t i = 1; i < id.size(); ++i) n = n * 10 + static_cast<Id>(id[i] - '0');
@@ -262,6 +288,9 @@ class Engine {
             free_index_.upsert(entry);
             all_index_.upsert(entry);
         }
+        for (std::size_t i = 0; i < world_.shops.size(); ++i) {
+            shop_index_.upsert({shop_id(static_cast<Id>(i)), world_.shops[i].position, 1u, true});
+        }
         calls_.resize(plans_.size());
         for (std::size_t i = 0; i < plans_.size(); ++i) {
             schedule(plans_[i].at_s, EvKind::call, static_cast<Id>(i));
@@ -299,6 +328,7 @@ class Engine {
     // from "nobody there").
     geo::PartnerIndex free_index_;
     geo::PartnerIndex all_index_;
+    geo::PartnerIndex shop_index_;  // the designated shops (World::shops, "S" + index)
     std::optional<Id> last_engaged_partner_;
 
     DayResult result_;
@@ -448,16 +478,18 @@ class Engine {
         JobState& j = jobs_.back();
         j.call = call_id;
         j.request = c.plan->job;
-        j.request.covered = c.covered;
         if (second_tow) {
             // 第2条3(5): towing the same unrepaired car again is a paid service.
             j.request = dispatch::JobRequest{};
             j.request.service = Service::tow;
-            j.request.covered = c.covered;
             j.request.earlier_tow_completed = true;
         }
-        j.free = dispatch::decide_free(j.request).free;
+        j.request.covered = c.covered;
+        // 第1条2 車両故障の現場: an accident call gets paid service only.
+        j.request.accident = c.plan->cause == Cause::accident;
         j.rng = stream(c.plan->seed, 100 + c.jobs.size());
+        if (j.request.service == Service::tow) choose_destination(j, *c.plan, second_tow);
+        decide(id);
         c.jobs.push_back(id);
         // Some customers call back to cancel: the car restarted, a friend came by. Most do so
         // after the partner has set out, and pay the call-out (第2条3(7)).
@@ -471,6 +503,8 @@ class Engine {
         created.call = call_id;
         created.service = j.request.service;
         created.free = j.free;
+        created.tires = j.request.tires;
+        if (j.request.service == Service::tow) created.destination = j.request.destination;
 
         if (fault_pending(Fault::busy_partner_offer)) {
             if (const auto busy = busy_partner_for(id)) {
@@ -501,6 +535,60 @@ class Engine {
                 make_offer(id, parse_partner(second->id), second->distance_m, /*reply=*/2);
             }
         }
+    }
+
+    // Where the agent sends a tow (第1条2(1)): the nearest designated shop that can take the car
+    // now, temporary storage when the plan says the shop is closed or no shop nearby takes cars,
+    // or the customer's own choice (not designated, paid); a second tow goes on from the shop.
+    void choose_destination(JobState& j, const CallPlan& plan, bool second_tow) {
+        using dispatch::TowDestination;
+        j.tow_road_km = plan.tow_road_km;
+        if (second_tow) {
+            j.request.destination = TowDestination::not_designated;
+            j.tow_road_km = std::max(1.0, plan.tow_road_km / 2);
+            return;
+        }
+        j.request.destination = plan.tow_destination;
+        if (plan.tow_destination == TowDestination::designated_shop) {
+            geo::NearestQuery q;
+            q.from = plan.location;
+            q.any_of_capabilities = 1u;
+            q.radius_m = std::numeric_limits<double>::infinity();
+            q.k = kShopsAsked;
+            for (const geo::Candidate& s : shop_index_.nearest(q)) {
+                const SimShop& shop = world_.shops.at(parse_partner(s.id));
+                dispatch::Shop d;
+                d.night_intake = shop.night_intake;
+                d.hours = shop.hours;
+                if (!dispatch::takes_cars_at(d, at(now_))) continue;
+                j.shop = shop.position;
+                j.tow_road_km = std::round(s.distance_m * opt_.road_factor / 100.0) / 10.0;
+                return;
+            }
+            // Nobody nearby takes cars at this hour: storage until the morning.
+            j.request.destination = TowDestination::storage;
+        }
+        if (j.request.destination == TowDestination::storage) {
+            j.storage_minutes = plan.storage_minutes > 0
+                                    ? plan.storage_minutes
+                                    : static_cast<std::int64_t>(j.rng.uniform(8.0, 60.0) * 60.0);
+        }
+    }
+
+    // Free or paid (dispatch::decide_free), fixed when the job is made.
+    void decide(Id id) {
+        JobState& j = jobs_[id];
+        dispatch::FreeDecision d = dispatch::decide_free(j.request);
+        if (j.request.accident && fault_pending(Fault::accident_job_free)) {
+            dispatch::JobRequest as_if = j.request;
+            as_if.accident = false;
+            if (const dispatch::FreeDecision free = dispatch::decide_free(as_if); free.free) {
+                fault_done(job_name(id));
+                d = free;
+            }
+        }
+        j.free = d.free;
+        for (const auto& r : d.reasons) j.paid_reasons.push_back(r.code);
     }
 
     // A partner in the middle of another job, never asked about this one.
@@ -707,7 +795,7 @@ class Engine {
             return;
         }
         transition(id, JobStatus::towing);
-        const double road_km = calls_[j.call].plan->tow_road_km;
+        const double road_km = j.tow_road_km;
         const double geodesic_m = road_km * 1000.0 / opt_.road_factor;
         schedule(now_ + drive_s(geodesic_m, j.rng), EvKind::delivered, id, j.epoch);
     }
@@ -716,9 +804,11 @@ class Engine {
         JobState& j = jobs_[id];
         transition(id, JobStatus::delivered);
         const CallPlan& plan = *calls_[j.call].plan;
-        // The shop: somewhere at the tow's straight-line distance.
-        const geo::LatLon shop = point_at_distance(
-            j.rng, plan.location, std::max(0.1, plan.tow_road_km / opt_.road_factor));
+        // The designated shop, or somewhere at the tow's straight-line distance.
+        const geo::LatLon shop =
+            j.shop ? *j.shop
+                   : point_at_distance(j.rng, plan.location,
+                                       std::max(0.1, j.tow_road_km / opt_.road_factor));
         if (geo::is_valid(shop)) move_partner(*j.partner, shop);
         schedule(now_ + 5 * kMinute_s + static_cast<std::int64_t>(j.rng.below(10 * kMinute_s)),
                  EvKind::complete, id, j.epoch);
@@ -729,37 +819,69 @@ class Engine {
         complete_job(id);
     }
 
-    // The partner's report (POST /v1/jobs/{id}/complete) and the charges billing makes of it.
-    void complete_job(Id id) {
-        JobState& j = jobs_[id];
-        CallState& c = calls_[j.call];
-        const CallPlan& plan = *c.plan;
+    // What the partner reports at completion (POST /v1/jobs/{id}/complete).
+    billing::CompletionFacts completion_facts(JobState& j) {
+        const CallState& c = calls_[j.call];
         billing::CompletionFacts facts;
         facts.service = j.request.service;
         facts.free = j.free;
+        facts.tires = j.request.tires;
         facts.free_tow_km = c.product->free_tow_km;
-        JobOutcome outcome = JobOutcome::fixed_on_site;
         if (facts.service == Service::tow) {
             // The partner's odometer: within a few per cent of the planned road distance.
             facts.tow_distance_m = std::max<std::int64_t>(
-                100, std::llround(plan.tow_road_km * 1000.0 * j.rng.uniform(0.97, 1.05)));
-            outcome = plan.to_storage ? JobOutcome::towed_to_storage : JobOutcome::towed_to_shop;
-            if (plan.to_storage) facts.storage_minutes = plan.storage_minutes;
+                100, std::llround(j.tow_road_km * 1000.0 * j.rng.uniform(0.97, 1.05)));
+            if (j.request.destination == dispatch::TowDestination::storage) {
+                facts.storage_minutes = j.storage_minutes;
+            }
             if (j.rng.chance(kTollShare)) {
                 const std::int64_t toll = 10 * (40 + static_cast<std::int64_t>(j.rng.below(260)));
                 facts.extras.push_back({"toll_road", 1, toll});
             }
+            if (j.rng.chance(kExtraTruckShare)) facts.extras.push_back({"extra_truck", 1, {}});
         }
-        if (facts.service == Service::fuel_delivery) facts.fuel_litres = plan.fuel_litres;
+        if (facts.service == Service::fuel_delivery) facts.fuel_litres = c.plan->fuel_litres;
         if (facts.service == Service::jump_start && j.rng.chance(kBatteryChargeShare)) {
             facts.extras.push_back({"battery_charge", 1, std::nullopt});
+        }
+        // 第2条2(12): an extra worker, not billed on the free one-tyre change or recovery.
+        if ((facts.service == Service::wheel_drop_recovery ||
+             facts.service == Service::tire_change) &&
+            j.rng.chance(kExtraStaffShare)) {
+            facts.extras.push_back({"extra_staff", 1, std::nullopt});
+        }
+        return facts;
+    }
+
+    // The partner's report and the charges billing makes of it.
+    void complete_job(Id id) {
+        JobState& j = jobs_[id];
+        CallState& c = calls_[j.call];
+        const billing::CompletionFacts facts = completion_facts(j);
+        JobOutcome outcome = JobOutcome::fixed_on_site;
+        if (facts.service == Service::tow) {
+            outcome = j.request.destination == dispatch::TowDestination::storage
+                          ? JobOutcome::towed_to_storage
+                          : JobOutcome::towed_to_shop;
         }
         billing::Charges charges = billing::job_charges(tariff_, facts);
         if (fault_pending(Fault::charge_mismatch)) {
             fault_done(job_name(id));
             charges.covered_yen += 1;
         }
-        if (outcome != JobOutcome::fixed_on_site) c.qualifying_tow = true;
+        if (!j.free && facts.storage_minutes > 0 &&
+            fault_pending(Fault::free_storage_after_paid_tow)) {
+            // The free 24 h given after a paid tow (they belong to the free tow only).
+            fault_done(job_name(id));
+            billing::CompletionFacts wrong = facts;
+            wrong.storage_minutes = std::max<std::int64_t>(0, facts.storage_minutes - 24 * 60);
+            charges = billing::job_charges(tariff_, wrong);
+        }
+        // 第1条3(1): only the free tow opens remote support.
+        if (outcome != JobOutcome::fixed_on_site) {
+            if (j.free) c.qualifying_tow = true;
+            for (const auto& r : j.paid_reasons) c.paid_tow_reasons.push_back(r);
+        }
 
         JobFinished f;
         f.job = id;
@@ -810,8 +932,16 @@ class Engine {
         f.status = JobStatus::cancelled;
         f.free = j.free;
         f.free_tow_km = calls_[j.call].product->free_tow_km;
-        // 第2条3(7): after the partner set out, the call-out is the customer's.
-        f.charges = billing::cancellation_charges(tariff_, dispatch::cancellation_charged(before));
+        // Who called it off: mostly the customer (the car restarted), now and then the operator
+        // or the partner.
+        const double u = j.rng.uniform();
+        f.cancelled_by = u < kCustomerCancelShare ? dispatch::CancelledBy::customer
+                         : u < kCustomerCancelShare + kOperatorCancelShare
+                             ? dispatch::CancelledBy::operator_
+                             : dispatch::CancelledBy::partner;
+        // 第2条3(7): the customer cancelled after the truck set out: the call-out is theirs.
+        f.charges = billing::cancellation_charges(
+            tariff_, dispatch::cancellation_charged(before, *f.cancelled_by));
         release_partner(id);
         finish_job(id, std::move(f));
     }
@@ -875,6 +1005,11 @@ class Engine {
         f.occupants = c.plan->occupants;
         f.seating_capacity = c.contract->vehicle.seating_capacity;
         f.qualifying_tow = c.qualifying_tow;
+        f.accident = c.plan->cause == Cause::accident;
+        f.paid_tow_reasons = c.paid_tow_reasons;
+        std::sort(f.paid_tow_reasons.begin(), f.paid_tow_reasons.end());
+        f.paid_tow_reasons.erase(std::unique(f.paid_tow_reasons.begin(), f.paid_tow_reasons.end()),
+                                 f.paid_tow_reasons.end());
         f.remote_min_m = std::int64_t{c.product->remote_support_min_km} * 1000;
         return f;
     }
@@ -952,7 +1087,15 @@ class Engine {
                     has_reason(d, ClaimReasonCode::no_qualifying_tow))) {
             billing::IncidentFacts f = facts;
             f.covered = true;
+            f.accident = false;
             f.distance_from_home_m = std::max(f.distance_from_home_m, f.remote_min_m);
+            f.qualifying_tow = true;
+            as_if = billing::adjudicate(f, s.input);
+        } else if (fault_pending(Fault::paid_tow_claim_paid) &&
+                   has_reason(d, ClaimReasonCode::no_qualifying_tow) &&
+                   !facts.paid_tow_reasons.empty()) {
+            // The paid tow taken as if it were the free one (第1条3(1)).
+            billing::IncidentFacts f = facts;
             f.qualifying_tow = true;
             as_if = billing::adjudicate(f, s.input);
         }
@@ -1011,6 +1154,7 @@ DayReport report_day(const DayLog& log) {
     DayReport r;
     std::map<Id, core::Instant> call_at;
     std::map<Id, bool> call_covered;
+    std::map<Id, bool> call_accident;
     std::map<Id, Id> first_job_of_call;  // call → its first job
     std::map<Id, Id> call_of_first_job;  // first job → its call
     std::map<Id, core::Instant> job_created_at;
@@ -1027,6 +1171,7 @@ DayReport report_day(const DayLog& log) {
                     ++r.calls;
                     call_at[x.call] = e.at;
                     call_covered[x.call] = x.covered;
+                    call_accident[x.call] = x.cause == Cause::accident;
                     if (x.covered) ++r.covered;
                     for (const auto code : x.reasons) {
                         ++r.not_covered_by_reason[std::string(dispatch::to_string(code))];
@@ -1038,6 +1183,13 @@ DayReport report_day(const DayLog& log) {
                     ++r.jobs_by_service[x.service];
                     if (!x.free) ++r.paid_jobs;
                     if (x.service == Service::tow) ++r.tows;
+                    if (call_accident[x.call]) ++r.accident_jobs;
+                    if (x.destination == dispatch::TowDestination::designated_shop) {
+                        ++r.tows_to_shops;
+                    }
+                    if (x.destination == dispatch::TowDestination::not_designated) {
+                        ++r.tows_not_designated;
+                    }
                     job_created_at[x.job] = e.at;
                     if (!first_job_of_call.contains(x.call)) {
                         first_job_of_call[x.call] = x.job;
@@ -1064,6 +1216,11 @@ DayReport report_day(const DayLog& log) {
                     r.last_job_finished = std::max(r.last_job_finished, e.at);
                     r.warranty_yen += x.charges.covered_yen;
                     r.customer_yen += x.charges.customer_yen;
+                    for (const auto& l : x.charges.lines) {
+                        if (l.code == "additional_tire") {
+                            r.additional_tires += static_cast<std::size_t>(l.quantity);
+                        }
+                    }
                     if (x.status == JobStatus::completed) {
                         ++r.jobs_completed;
                         if (x.outcome == JobOutcome::towed_to_storage) ++r.tows_to_storage;
@@ -1231,7 +1388,11 @@ std::string format_summary(const DayOptions& options, const DayReport& r, const 
     }
     t.row(4, "paid services (art. 2, not free)", grouped(r.paid_jobs),
           percent(r.paid_jobs, r.jobs));
+    t.row(6, "of accident calls (all paid)", grouped(r.accident_jobs));
+    t.row(4, "tyres beyond the free one (customer)", grouped(r.additional_tires));
     t.row(2, "tows", grouped(r.tows), percent(r.tows, r.calls) + " of calls");
+    t.row(4, "sent to a designated shop", grouped(r.tows_to_shops));
+    t.row(4, "sent elsewhere (not designated, paid)", grouped(r.tows_not_designated));
     t.row(4, "to storage", grouped(r.tows_to_storage));
     t.row(4, "beyond the free distance", grouped(r.tows_beyond_free));
     t.row(2, "completed", grouped(r.jobs_completed), percent(r.jobs_completed, r.jobs));

@@ -28,8 +28,15 @@
 //    road_factor ÷ road_speed_kmh, ±20 %), works 20–40 minutes, tows at road speed to the shop
 //    (or to storage at night), and is free again where it finished, driving home to its base
 //    unless another job comes first;
-//  - 4 % of customers cancel (most after the partner set out, which costs the call-out,
-//    第2条3(7)); a second tow, when the workload plans one, is asked for after the first;
+//  - the agent sends a tow to the nearest designated shop that can take the car now (open, or
+//    taking cars at night), to temporary storage at night when the plan says the shop is closed
+//    or no shop nearby takes cars, or — one tow in ten — to the customer's own dealer, which is
+//    not designated and so paid (第1条2(1)); an accident call's jobs are all paid;
+//  - partners report extra workers on some wheel-drop recoveries and tyre changes and an extra
+//    truck on some tows (第2条2(12)), tolls on some tows, battery charging on some jump starts;
+//  - 4 % of jobs are cancelled: by the customer (eight in ten; charged once the truck set out,
+//    第2条3(7)), by the operator or by the partner (never charged); a second tow, when the
+//    workload plans one, is asked for after the first;
 //  - a claim arrives in office hours the planned number of days after use (never before the
 //    call closed); a customer who claims twice sends a claim for another benefit some days
 //    later; approved claims are paid 3 days or more after arrival, by billing::pay_by.
@@ -77,6 +84,10 @@ enum class Fault {
                             // (claim_eligibility)
     paid_unapproved,        // a rejected claim is paid (claim_paid_as_approved)
     late_payment,           // a claim is paid the day after its pay-by date (payment_on_time)
+    accident_job_free,      // a job of an accident call is made free (charges_add_up)
+    free_storage_after_paid_tow,  // storage after a paid tow gets the free 24 h (charges_add_up)
+    paid_tow_claim_paid,          // a claim whose incident had only a paid tow is approved
+                                  // (claim_eligibility)
 };
 inline constexpr Fault kAllFaults[] = {Fault::none,
                                        Fault::lost_call,
@@ -91,7 +102,10 @@ inline constexpr Fault kAllFaults[] = {Fault::none,
                                        Fault::outside_window_paid,
                                        Fault::ineligible_claim_paid,
                                        Fault::paid_unapproved,
-                                       Fault::late_payment};
+                                       Fault::late_payment,
+                                       Fault::accident_job_free,
+                                       Fault::free_storage_after_paid_tow,
+                                       Fault::paid_tow_claim_paid};
 std::string_view to_string(Fault f);
 std::optional<Fault> parse_fault(std::string_view text);
 
@@ -147,7 +161,11 @@ struct DayReport {
     std::size_t paid_jobs = 0;  // not free (第2条)
     std::size_t tows = 0;
     std::size_t tows_to_storage = 0;
+    std::size_t tows_to_shops = 0;        // to a designated shop
+    std::size_t tows_not_designated = 0;  // elsewhere: paid
     std::size_t tows_beyond_free = 0;
+    std::size_t accident_jobs = 0;     // jobs of accident calls (all paid)
+    std::size_t additional_tires = 0;  // tyres changed beyond the free one
     std::size_t jobs_completed = 0;
     std::size_t jobs_cancelled = 0;
     std::size_t cancellations_charged = 0;

@@ -262,6 +262,13 @@ struct ContractInfo {
     int seats = 0;
 };
 
+// A designated shop as GET /v1/shops listed it when the run started.
+struct ShopInfo {
+    std::string id;
+    geo::LatLon position;
+    bool takes_cars = false;  // open then, or taking cars at night
+};
+
 // Partner tokens, made on first need (POST /v1/tokens as admin) and kept.
 class PartnerTokens {
   public:
@@ -296,6 +303,7 @@ struct Shared {
 
     const LoadOptions& options;
     std::vector<ContractInfo> contracts;
+    std::vector<ShopInfo> shops;
     std::string agent_token;
     PartnerTokens partners;
     RequestStats stats;
@@ -317,6 +325,13 @@ json latlon(geo::LatLon p) {
     return {{"lat", p.lat_deg}, {"lon", p.lon_deg}};
 }
 
+// body[key] when it is an array, else an empty one.
+const json& array_of_json(const json& body, const char* key) {
+    static const json empty = json::array();
+    if (!body.is_object()) return empty;
+    const auto it = body.find(key);
+    return it != body.end() && it->is_array() ? *it : empty;
+}
 
 class Scenario {
   public:
@@ -431,6 +446,50 @@ class Scenario {
         }
     }
 
+    // Where a tow goes, as the request names it, and how far by road.
+    struct TowPlan {
+        json destination;
+        double road_km = 0;
+        bool storage = false;
+    };
+
+    TowPlan place_tow(dispatch::TowDestination kind, double road_km) {
+        TowPlan t;
+        t.road_km = road_km;
+        const geo::LatLon place =
+            point_at_distance(rng_, plan_.location, std::max(0.5, road_km / kRoadFactor));
+        t.destination = latlon(place);
+        t.storage = kind == dispatch::TowDestination::storage;
+        if (t.storage) t.destination["storage"] = true;
+        t.destination["name"] = t.storage ? "保管場所" : "お客様指定の工場";
+        return t;
+    }
+
+    // The agent's choice (第1条2(1)): the nearest designated shop that takes cars now (from the
+    // list read at the start); storage when none does; or the customer's own garage (paid).
+    TowPlan plan_tow() {
+        if (plan_.tow_destination != dispatch::TowDestination::designated_shop) {
+            return place_tow(plan_.tow_destination, plan_.tow_road_km);
+        }
+        const ShopInfo* nearest = nullptr;
+        double nearest_m = 0;
+        for (const ShopInfo& shop : s_.shops) {
+            if (!shop.takes_cars) continue;
+            const double m = geo::distance_m(plan_.location, shop.position);
+            if (nearest == nullptr || m < nearest_m) {
+                nearest = &shop;
+                nearest_m = m;
+            }
+        }
+        if (nearest == nullptr) {
+            return place_tow(dispatch::TowDestination::storage, plan_.tow_road_km);
+        }
+        TowPlan t;
+        t.destination = {{"shop_id", nearest->id}};
+        t.road_km = std::max(0.1, std::round(nearest_m * kRoadFactor / 100.0) / 10.0);
+        return t;
+    }
+
     void serve() {
         if (!eligible_ && !rng_.chance(kPaidHelpShare)) {
             r_.outcome = "not_covered/declined_paid_help";
@@ -438,17 +497,16 @@ class Scenario {
         }
         const std::string paid = eligible_ ? "" : "paid/";
         const bool tow = plan_.job.service == dispatch::Service::tow;
-        const geo::LatLon shop =
-            point_at_distance(rng_, plan_.location, std::max(0.5, plan_.tow_road_km / kRoadFactor));
-        const JobEnd first = run_job(plan_.job, shop, plan_.tow_road_km);
+        const TowPlan first_tow = tow ? plan_tow() : TowPlan{};
+        const JobEnd first = run_job(plan_.job, first_tow);
         r_.outcome = cat(paid, first.outcome);
         if (!tow || first.outcome != "completed") return;
         towed_ = true;
         if (!plan_.second_tow) return;
         // 第2条3(5): the unrepaired car towed again, from the shop to another: a paid tow.
-        const double km = std::max(1.0, plan_.tow_road_km / 2);
-        const geo::LatLon next = point_at_distance(rng_, shop, km / kRoadFactor);
-        const JobEnd second = run_job(plan_.job, next, km);
+        const TowPlan second_tow = place_tow(dispatch::TowDestination::not_designated,
+                                             std::max(1.0, first_tow.road_km / 2));
+        const JobEnd second = run_job(plan_.job, second_tow);
         r_.outcome = cat(paid, first.outcome, "+second_tow/", second.outcome);
     }
 
@@ -456,12 +514,9 @@ class Scenario {
         std::string outcome;  // completed, cancelled, unassigned/<reason>
     };
 
-    json job_body(const dispatch::JobRequest& req, geo::LatLon destination) const {
+    json job_body(const dispatch::JobRequest& req, const TowPlan& tow) const {
         json body = {{"service", std::string(dispatch::to_string(req.service))}};
-        if (req.service == dispatch::Service::tow) {
-            body["destination"] = latlon(destination);
-            body["destination"]["name"] = plan_.to_storage ? "保管場所" : "指定工場";
-        }
+        if (req.service == dispatch::Service::tow) body["destination"] = tow.destination;
         if (req.service == dispatch::Service::wheel_drop_recovery) {
             const dispatch::WheelDrop drop = req.wheel_drop.value_or(dispatch::WheelDrop{});
             body["wheel_drop"] = {{"wheels", drop.wheels}, {"drop_m", drop.drop_m}};
@@ -480,8 +535,8 @@ class Scenario {
         return expect(c_.get(e, "/v1/jobs/" + job_id, agent()), 200, e);
     }
 
-    JobEnd run_job(const dispatch::JobRequest& req, geo::LatLon destination, double tow_road_km) {
-        const json body = job_body(req, destination);
+    JobEnd run_job(const dispatch::JobRequest& req, const TowPlan& tow) {
+        const json body = job_body(req, tow);
         const std::string target = cat("/v1/incidents/", incident_, "/jobs");
         if (req.service == dispatch::Service::tow && rng_.chance(kEstimateShare)) {
             const std::string e = "POST /v1/incidents/{id}/jobs/estimate";
@@ -549,7 +604,7 @@ class Scenario {
             }
             expect(a, 200, acc);
             settle("accepted");
-            return work(req, job_id, token, tow_road_km, cancel ? cancel_at : -1, settle);
+            return work(req, job_id, token, tow, cancel ? cancel_at : -1, settle);
         }
         throw UnexpectedAnswer(
             cat("job ", job_id, " did not settle in ", std::to_string(kMaxJobRounds), " rounds"));
@@ -559,8 +614,12 @@ class Scenario {
     JobEnd cancel_job(const std::string& job_id, const Settle& settle) {
         const std::string e = "POST /v1/jobs/{id}/cancel";
         check_abandon();
+        // Mostly the customer (charged once the truck set out, 第2条3(7)); now and then the
+        // operator or the partner (never charged).
+        const double u = rng_.uniform();
+        const char* by = u < 0.8 ? "customer" : u < 0.9 ? "operator" : "partner";
         expect(c_.post(e, cat("/v1/jobs/", job_id, "/cancel"), agent(),
-                       {{"reason", "お客様ご自身で解決"}}),
+                       {{"reason", "お客様ご自身で解決"}, {"requested_by", by}}),
                200, e);
         settle("cancelled");
         return {"cancelled"};
@@ -568,7 +627,8 @@ class Scenario {
 
     template <typename Settle>
     JobEnd work(const dispatch::JobRequest& req, const std::string& job_id,
-                const std::string& token, double tow_road_km, int cancel_at, const Settle& settle) {
+                const std::string& token, const TowPlan& tow_plan, int cancel_at,
+                const Settle& settle) {
         if (cancel_at == 1) return cancel_job(job_id, settle);
         const bool tow = req.service == dispatch::Service::tow;
         std::vector<std::string> steps = {"en_route", "on_scene"};
@@ -585,11 +645,14 @@ class Scenario {
             if (cancel_at == 2 && step == "en_route") return cancel_job(job_id, settle);
         }
         json done = {{"customer_signed", true}};
+        const double tow_road_km = tow_plan.road_km;
         if (tow) {
-            done["outcome"] = plan_.to_storage ? "towed_to_storage" : "towed_to_shop";
+            done["outcome"] = tow_plan.storage ? "towed_to_storage" : "towed_to_shop";
             done["tow_distance_km"] = tow_road_km;
-            if (plan_.to_storage) {
-                done["storage_hours"] = static_cast<double>(plan_.storage_minutes) / 60.0;
+            if (tow_plan.storage) {
+                const std::int64_t minutes =
+                    plan_.storage_minutes > 0 ? plan_.storage_minutes : 10 * 60;
+                done["storage_hours"] = static_cast<double>(minutes) / 60.0;
             }
         } else {
             done["outcome"] = "fixed_on_site";
@@ -603,6 +666,11 @@ class Scenario {
             if (tow && tow_road_km > 40) {
                 extras.push_back(
                     {{"code", "toll_road"}, {"amount_yen", 500 + 10 * rng_.below(300)}});
+            }
+            // 第2条2(12): an extra worker, not billed on the free one-tyre change or recovery.
+            if (req.service == dispatch::Service::wheel_drop_recovery ||
+                req.service == dispatch::Service::tire_change) {
+                extras.push_back({{"code", "extra_staff"}, {"quantity", 1}});
             }
             done["extras"] = extras;
         }
@@ -763,6 +831,27 @@ ContractInfo read_contract(const json& c) {
     return info;
 }
 
+// Every designated shop, in pages: the agents pick the nearest one that takes cars.
+void read_shops(Shared& s, Caller& caller) {
+    constexpr int kPage = 1000;
+    std::string after;
+    for (;;) {
+        std::string target = cat("/v1/shops?limit=", std::to_string(kPage));
+        if (!after.empty()) target += cat("&after=", after);
+        const Answer a = expect(caller.get("GET /v1/shops", target, s.agent_token), 200,
+                                "GET /v1/shops");
+        const json& list = array_of_json(a.body, "shops");
+        for (const json& shop : list) {
+            const json location = shop.value("location", json::object());
+            s.shops.push_back({shop.value("id", ""),
+                               {location.value("lat", 0.0), location.value("lon", 0.0)},
+                               shop.value("takes_cars_now", false)});
+        }
+        if (list.size() < static_cast<std::size_t>(kPage)) return;
+        after = s.shops.back().id;
+    }
+}
+
 void set_up(Shared& s, RequestStats& setup_stats) {
     const LoadOptions& o = s.options;
     Caller admin(o, setup_stats);
@@ -784,6 +873,7 @@ void set_up(Shared& s, RequestStats& setup_stats) {
                                  std::to_string(agent.status) + ")");
     }
     s.agent_token = expect(agent, 201, "POST /v1/tokens").str("token");
+    read_shops(s, admin);
 
     // The contracts, in parallel: their homes drive the workload, their holders sign in.
     s.contracts.assign(static_cast<std::size_t>(o.contracts), ContractInfo{});

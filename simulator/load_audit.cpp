@@ -113,17 +113,39 @@ void check_offers(const std::string& id, const json& job, AuditReport& r) {
     }
 }
 
+// A call that was not covered gets paid help only (第3条(2)); so does an accident (第1条2
+// 車両故障), and a tow to a place that is not a designated shop or storage (第1条2(1)); only the
+// customer's cancellation is charged (第2条3(7)).
+void check_paid_when_due(const std::string& id, const json& incident, const json& job,
+                         AuditReport& r) {
+    const json& charges = job.contains("charges") ? job["charges"] : json();
+    const std::string status = str_of(job, "status");
+    if (!bool_of(incident, "eligible")) {
+        r.check(kCharges, !bool_of(job, "free"), id,
+                job_tag(job) + ": free, but the call was not covered");
+    }
+    if (str_of(incident, "problem") == "accident") {
+        r.check(kCharges, !bool_of(job, "free"), id, job_tag(job) + ": free on an accident call");
+    }
+    const json& destination = job.contains("destination") ? job["destination"] : json();
+    if (str_of(destination, "kind") == "not_designated") {
+        r.check(kCharges, !bool_of(job, "free"), id,
+                job_tag(job) + ": free, but not towed to a designated shop or storage");
+    }
+    if (status == "cancelled" && str_of(job, "cancelled_by") != "customer") {
+        r.check(kCharges, !charges.is_object() || int_of(charges, "customer_yen") == 0, id,
+                job_tag(job) + ": cancelled by the " + str_of(job, "cancelled_by") +
+                    " and charged to the customer");
+    }
+}
+
 void check_charges(const std::string& id, const json& incident, const json& job, AuditReport& r) {
     const json& charges = job.contains("charges") ? job["charges"] : json();
     const std::string status = str_of(job, "status");
     if (status == "completed") {
         r.check(kCharges, charges.is_object(), id, job_tag(job) + ": completed without charges");
     }
-    // A call that was not covered gets paid help only (第3条(2)).
-    if (!bool_of(incident, "eligible")) {
-        r.check(kCharges, !bool_of(job, "free"), id,
-                job_tag(job) + ": free, but the call was not covered");
-    }
+    check_paid_when_due(id, incident, job, r);
     if (!charges.is_object()) return;
     const std::string tag = job_tag(job);
     std::int64_t warranty = 0;
@@ -167,6 +189,15 @@ void check_charges(const std::string& id, const json& incident, const json& job,
         return it == by_code.end() ? std::string() : str_of(it->second, "payer");
     };
     const std::int64_t started_km = tow_m <= 0 ? 0 : ceil_div(tow_m, 1000);
+    // 第2条2(11): storage is free for 24 h after a free tow only; then per started day.
+    if (job.contains("storage_hours") && job["storage_hours"].is_number()) {
+        const std::int64_t minutes = std::llround(job["storage_hours"].get<double>() * 60.0);
+        const std::int64_t free_minutes = bool_of(job, "free") ? 24 * 60 : 0;
+        const std::int64_t days =
+            minutes <= free_minutes ? 0 : ceil_div(minutes - free_minutes, 24 * 60);
+        r.check(kCharges, quantity_of("storage") == days, id,
+                tag + ": " + describe("storage days", quantity_of("storage"), days));
+    }
     if (bool_of(job, "free")) {
         const std::int64_t within = std::min(started_km, free_km);
         const std::int64_t beyond =
@@ -202,13 +233,17 @@ void check_claims(const std::string& id, const json& incident, AuditReport& r) {
         int_of(coverage.is_object() && coverage.contains("vehicle") ? coverage["vehicle"] : json(),
                "seating_capacity");
     const std::int64_t occupants = int_of(incident, "occupants");  // -1 when not recorded
+    // 第1条3(1) 第2号のロードサービスを利用して: the free tow only; and a breakdown, not an
+    // accident.
     bool qualifying_tow = false;
     for (const json& job : array_of(incident, "jobs")) {
         const std::string outcome = str_of(job, "outcome");
-        qualifying_tow = qualifying_tow ||
-                         (str_of(job, "service") == "tow" && str_of(job, "status") == "completed" &&
-                          (outcome == "towed_to_shop" || outcome == "towed_to_storage"));
+        qualifying_tow =
+            qualifying_tow ||
+            (str_of(job, "service") == "tow" && str_of(job, "status") == "completed" &&
+             bool_of(job, "free") && (outcome == "towed_to_shop" || outcome == "towed_to_storage"));
     }
+    const bool accident = str_of(incident, "problem") == "accident";
     for (const json& c : array_of(incident, "claims")) {
         const std::string claim = "claim " + str_of(c, "claim_id");
         const std::string decision = str_of(c, "decision");
@@ -242,9 +277,10 @@ void check_claims(const std::string& id, const json& incident, AuditReport& r) {
                                       incident["distance_from_home_km"].is_number()
                                   ? incident["distance_from_home_km"].get<double>()
                                   : 0.0;
-            r.check(kClaimBasis,
-                    bool_of(incident, "eligible") && km >= kRemoteMinKm && qualifying_tow, id,
-                    claim + " is " + decision + " without a covered remote call and a tow");
+            r.check(
+                kClaimBasis,
+                bool_of(incident, "eligible") && !accident && km >= kRemoteMinKm && qualifying_tow,
+                id, claim + " is " + decision + " without a covered remote call and a free tow");
         }
     }
     r.check(kOneBenefit, live <= 1, id,

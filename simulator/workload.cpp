@@ -205,7 +205,7 @@ constexpr double kCauseWeights[] = {
     5,   // wheel_drop (落輪)
     3,   // fuel (燃料切れ)
     23,  // breakdown (engine, transmission, electrics: mostly towed)
-    6,   // accident
+    6,   // accident (事故): every job paid, no remote support (第1条2 車両故障)
 };
 
 Cause draw_cause(Rng& rng) {
@@ -261,10 +261,11 @@ void plan_job(Rng& rng, CallPlan& call) {
         case Cause::accident: job.service = dispatch::Service::tow; break;
     }
     if (job.service == dispatch::Service::tow) {
-        // Most shops are near; one tow in ten goes far (the customer's own dealer), and some of
-        // those go beyond the free 50 km.
-        call.tow_road_km = rng.chance(0.1) ? rng.uniform(30.0, 120.0)
-                                           : std::min(60.0, 1.0 + rng.exponential(9.0));
+        // Most shops are near; one tow in ten goes far: the customer's own dealer, which is not a
+        // designated shop (a paid tow), and some of those go beyond 50 km.
+        const bool own_dealer = rng.chance(0.1);
+        call.tow_road_km =
+            own_dealer ? rng.uniform(30.0, 120.0) : std::min(60.0, 1.0 + rng.exponential(9.0));
         call.tow_road_km = std::round(call.tow_road_km * 10.0) / 10.0;
         const int hour = static_cast<int>(call.at_s / 3600);
         const bool night = hour >= 19 || hour < 8;
@@ -273,6 +274,9 @@ void plan_job(Rng& rng, CallPlan& call) {
             call.storage_minutes = static_cast<std::int64_t>(rng.uniform(8.0, 60.0) * 60.0);
         }
         call.second_tow = rng.chance(0.02);
+        call.tow_destination = own_dealer        ? dispatch::TowDestination::not_designated
+                               : call.to_storage ? dispatch::TowDestination::storage
+                                                 : dispatch::TowDestination::designated_shop;
     }
 }
 

@@ -92,8 +92,11 @@ struct CallPlan {
     // What the agent asks for (job.covered is left true: the caller sets it from the coverage
     // verdict); job.wheel_drop is set for wheel-drop recovery.
     dispatch::JobRequest job;
-    // A tow: how far the shop is by road from the breakdown, and whether the car goes to storage
-    // instead of a shop (the shop is closed at night).
+    // A tow: where the agent sends it — the nearest designated shop that can take the car (the
+    // engine, or the server's estimate, finds it), temporary storage at night when the shop is
+    // closed (to_storage), or somewhere that is not designated (the customer's own dealer or home:
+    // a paid tow, 第1条2(1)) — and how far by road it is when not to a designated shop.
+    dispatch::TowDestination tow_destination = dispatch::TowDestination::designated_shop;
     double tow_road_km = 0;
     bool to_storage = false;
     std::int64_t storage_minutes = 0;

@@ -203,6 +203,27 @@ SimPartner make_partner(Rng& rng) {
     return p;
 }
 
+// Designated shops, drawn after everything else so that the contracts and partners of a seed stay
+// what they were.
+void add_shops(World& w, std::size_t count, Rng& rng) {
+    w.shops.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) {
+        SimShop s;
+        s.position = point_near(rng, pick_place(rng));
+        const double u = rng.uniform();
+        if (u < 0.05) {
+            s.hours.always = true;
+        } else {
+            const std::size_t days = u < 0.3 ? 7 : 6;  // every day, or Monday to Saturday
+            for (std::size_t d = 0; d < days; ++d) {
+                s.hours.days[d] = dispatch::DayHours{9 * 60, 18 * 60};
+            }
+        }
+        s.night_intake = s.hours.always || rng.chance(1.0 / 6);
+        w.shops.push_back(s);
+    }
+}
+
 }  // namespace
 
 World make_world(const config::ProductCatalog& products, core::Date day, std::size_t contracts,
@@ -221,6 +242,7 @@ World make_world(const config::ProductCatalog& products, core::Date day, std::si
     for (std::size_t i = 0; i < contracts; ++i) add_contract(w, plans, day, i, rng);
     w.partners.reserve(partners);
     for (std::size_t i = 0; i < partners; ++i) w.partners.push_back(make_partner(rng));
+    add_shops(w, std::max<std::size_t>(1, partners / 10), rng);
     return w;
 }
 

@@ -9,6 +9,7 @@
 #include "core/calendar.hpp"
 #include "dispatch/contract.hpp"
 #include "dispatch/job.hpp"
+#include "dispatch/shop.hpp"
 #include "geo/geodesic.hpp"
 #include "simulator/workload.hpp"
 
@@ -19,10 +20,18 @@ struct SimPartner {
     dispatch::CapabilitySet capabilities = 0;
 };
 
+// A designated repair shop (保証会社指定の工場, 第1条2(1)).
+struct SimShop {
+    geo::LatLon position;
+    bool night_intake = false;
+    dispatch::OpeningHours hours;
+};
+
 struct World {
     std::vector<dispatch::Contract> contracts;
     std::vector<std::int64_t> odometer_km;  // per contract: the reading the caller gives today
     std::vector<SimPartner> partners;
+    std::vector<SimShop> shops;
 
     std::vector<geo::LatLon> homes() const;  // per contract, for plan_calls
 };
@@ -34,7 +43,9 @@ struct World {
 // covered. Homes are drawn by population (pick_place, point_near).
 //
 // `partners` partners at population-weighted places: half on-site crews only, three in ten also
-// with a wrecker, two in ten with a wrecker and a carrier.
+// with a wrecker, two in ten with a wrecker and a carrier; and one designated shop for every ten
+// partners, spread the same way: most open 9:00–18:00 Monday to Saturday, some every day, one in
+// twenty around the clock, one in six taking cars at night.
 //
 // Deterministic in `rng`. Precondition: `products` holds at least one plan with road service.
 World make_world(const config::ProductCatalog& products, core::Date day, std::size_t contracts,

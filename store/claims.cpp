@@ -1,5 +1,7 @@
 #include "store/claims.hpp"
 
+#include <algorithm>
+
 namespace roadside::store {
 
 using boost::asio::awaitable;
@@ -12,15 +14,25 @@ core::Instant instant(std::int64_t epoch_s) {
 
 #define EPOCH(col) "floor(extract(epoch FROM " col "))::bigint"
 
+// 第1条3(1) 「第2号のロードサービスを利用して」: a free tow completed to a shop or storage opens
+// remote support; the paid reasons of the paid ones say why they do not.
+#define TOWED_TO_A_SHOP_OR_STORAGE                                           \
+    " j.incident_id = i.id AND j.service = 'tow' AND j.status = 'completed'" \
+    " AND j.outcome IN ('towed_to_shop', 'towed_to_storage')"
+
 constexpr Statement kClaimIncidentFacts{
     "claim_incident_facts",
     "SELECT i.id, i.contract_id, i.eligible, i.distance_from_home_m, " EPOCH("i.at") ","
     " i.occupants, v.seating_capacity,"
-    " EXISTS (SELECT 1 FROM jobs j WHERE j.incident_id = i.id AND j.service = 'tow'"
-    "  AND j.status = 'completed' AND j.outcome IN ('towed_to_shop', 'towed_to_storage'))"
-    ", c.product_id"
+    " EXISTS (SELECT 1 FROM jobs j WHERE" TOWED_TO_A_SHOP_OR_STORAGE " AND j.free)"
+    ", c.product_id, i.problem = 'accident',"
+    " (SELECT coalesce(string_agg(DISTINCT r->>'code', ',' ORDER BY r->>'code'), '')"
+    "  FROM jobs j, jsonb_array_elements(j.paid_reasons) r"
+    "  WHERE" TOWED_TO_A_SHOP_OR_STORAGE " AND NOT j.free)"
     " FROM incidents i JOIN vehicles v ON v.contract_id = i.contract_id"
     " JOIN contracts c ON c.id = i.contract_id WHERE i.id = $1"};
+
+#undef TOWED_TO_A_SHOP_OR_STORAGE
 
 #define CLAIM_COLUMNS                                                                           \
     "id, incident_id, contract_id, benefit, persons, persons_counted, " EPOCH("used_at") ", "  \
@@ -164,6 +176,13 @@ awaitable<std::optional<ClaimIncidentFacts>> claim_incident_facts(Connection& db
     f.seating_capacity = static_cast<int>(r.int64(0, 6));
     f.qualifying_tow = r.boolean(0, 7);
     f.product_id = r.string(0, 8);
+    f.accident = r.boolean(0, 9);
+    const std::string reasons = r.string(0, 10);
+    for (std::size_t from = 0; from < reasons.size();) {
+        const std::size_t comma = std::min(reasons.find(',', from), reasons.size());
+        f.paid_tow_reasons.push_back(reasons.substr(from, comma - from));
+        from = comma + 1;
+    }
     co_return f;
 }
 

@@ -20,7 +20,10 @@ struct ClaimIncidentFacts {
     core::Instant at;
     std::optional<int> occupants;
     int seating_capacity = 0;
-    bool qualifying_tow = false;  // a tow completed towed_to_shop or towed_to_storage
+    bool qualifying_tow = false;  // a free tow completed towed_to_shop or towed_to_storage
+    bool accident = false;        // the call's problem was an accident
+    // The paid reasons (codes) of tows completed to a shop or storage that were paid, sorted.
+    std::vector<std::string> paid_tow_reasons;
 };
 // `incident_id` must be a well-formed UUID.
 boost::asio::awaitable<std::optional<ClaimIncidentFacts>> claim_incident_facts(

@@ -55,6 +55,10 @@ constexpr Statement kFindContractsByPlate{
 constexpr Statement kCancelContract{
     "contract_cancel", "UPDATE contracts SET cancelled_on = $2, cancel_reason = $3 WHERE id = $1"};
 
+constexpr Statement kUpdateInspectionExpiry{
+    "vehicle_update_inspection_expiry",
+    "UPDATE vehicles SET inspection_expiry = $2 WHERE contract_id = $1"};
+
 constexpr Statement kAppendEvent{
     "event_append",
     "INSERT INTO events (incident_id, contract_id, at, actor, type, data)"
@@ -151,6 +155,11 @@ awaitable<std::vector<ContractRow>> find_contracts_by_plate(Connection& db,
     out.reserve(static_cast<std::size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i) out.push_back(read_contract(r, i));
     co_return out;
+}
+
+awaitable<void> update_inspection_expiry(Connection& db, std::string_view contract_id,
+                                         core::Date expiry) {
+    co_await db.query(kUpdateInspectionExpiry, Params{}.add(contract_id).add(expiry));
 }
 
 awaitable<void> cancel_contract(Connection& db, std::string_view id, core::Date on,

@@ -36,6 +36,10 @@ boost::asio::awaitable<std::optional<ContractRow>> find_contract_by_no(
 // Every contract on a plate (normalised key), newest start first; bounded.
 boost::asio::awaitable<std::vector<ContractRow>> find_contracts_by_plate(
     Connection& db, std::string_view plate_key);
+// A renewed 車検: the vehicle's inspection expiry (the caller holds the contract's row lock and
+// records the change in the contract's history).
+boost::asio::awaitable<void> update_inspection_expiry(Connection& db, std::string_view contract_id,
+                                                      core::Date expiry);
 boost::asio::awaitable<void> cancel_contract(Connection& db, std::string_view id, core::Date on,
                                              std::string_view reason);
 

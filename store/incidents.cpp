@@ -11,9 +11,10 @@ constexpr Statement kInsertIncident{
     "WITH i AS ("
     "  INSERT INTO incidents (contract_id, at, call_date, lat, lon, odometer_km, problem,"
     "   occupants, caller_name, caller_phone, refusal_grounds, notes, status, eligible,"
-    "   reason_codes, distance_from_home_m, remote_support_eligible, coverage, created_by)"
+    "   reason_codes, distance_from_home_m, remote_support_eligible, coverage, created_by,"
+    "   caller_name_matches, caller_birth_date_matches)"
     "  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text[], $12, $13, $14,"
-    "   $15::text[], $16, $17, $18::jsonb, $19)"
+    "   $15::text[], $16, $17, $18::jsonb, $19, $21, $22)"
     "  RETURNING id),"
     " e AS ("
     "  INSERT INTO events (incident_id, contract_id, at, actor, type, data)"
@@ -26,7 +27,8 @@ constexpr Statement kFindIncident{
     "SELECT id, contract_id, floor(extract(epoch FROM at))::bigint, call_date, lat, lon,"
     " odometer_km, problem, occupants, caller_name, caller_phone, refusal_grounds, notes, status,"
     " eligible, reason_codes, distance_from_home_m, remote_support_eligible, coverage::text,"
-    " floor(extract(epoch FROM created_at))::bigint, created_by"
+    " floor(extract(epoch FROM created_at))::bigint, created_by, caller_name_matches,"
+    " caller_birth_date_matches"
     " FROM incidents WHERE id = $1"};
 
 constexpr Statement kIncidentEvents{
@@ -71,6 +73,7 @@ awaitable<std::string> insert_incident(Connection& db, const IncidentRow& in,
     p.add(in.status).add(in.eligible).add_text_array(in.reason_codes);
     p.add(in.distance_from_home_m).add(in.remote_support_eligible).add(in.coverage_json);
     p.add(in.created_by).add(events_array_json(events));
+    p.add(in.caller_name_matches).add(in.caller_birth_date_matches);
     const Result r = co_await db.query(kInsertIncident, p);
     co_return r.string(0, 0);
 }
@@ -101,6 +104,9 @@ awaitable<std::optional<IncidentRow>> find_incident(Connection& db, std::string_
     out.coverage_json = r.string(0, col++);
     out.created_at = core::Instant{std::chrono::seconds{r.int64(0, col++)}};
     out.created_by = r.string(0, col++);
+    if (!r.is_null(0, col)) out.caller_name_matches = r.boolean(0, col);
+    ++col;
+    if (!r.is_null(0, col)) out.caller_birth_date_matches = r.boolean(0, col);
     co_return out;
 }
 

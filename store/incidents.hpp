@@ -22,6 +22,10 @@ struct IncidentRow {
     std::optional<int> occupants;
     std::string caller_name;
     std::string caller_phone;
+    // 第3条(1): whether the caller's name and the holder's birth date as the caller gave them
+    // matched the holder's; none where not asked.
+    std::optional<bool> caller_name_matches;
+    std::optional<bool> caller_birth_date_matches;
     std::vector<std::string> refusal_grounds;
     std::string notes;
     std::string status;

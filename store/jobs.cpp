@@ -7,16 +7,17 @@ using boost::asio::awaitable;
 namespace {
 
 #define JOB_COLUMNS                                                                              \
-    "j.id, j.incident_id, j.service, j.status, j.partner_id, "                                  \
-    "floor(extract(epoch FROM j.offer_expires_at))::bigint, "                                   \
-    "coalesce(j.offer_expires_at <= now(), false), j.unassigned_reason, j.request::text, "      \
-    "j.destination_lat, j.destination_lon, j.destination_name, j.free, j.paid_reasons::text, "  \
-    "j.estimated_tow_m, j.estimated_customer_charge_yen, j.estimate::text, j.eta_minutes, "     \
-    "j.outcome, j.tow_distance_m, j.storage_minutes, j.charges::text, j.covered_yen, "          \
-    "j.customer_yen, floor(extract(epoch FROM j.created_at))::bigint, j.created_by, "           \
-    "floor(extract(epoch FROM j.updated_at))::bigint, i.lat, i.lon, i.problem, i.caller_phone, "  \
-    "floor(extract(epoch FROM j.completed_at))::bigint, "                                       \
-    "floor(extract(epoch FROM j.offer_expires_at) * 1000)::bigint, "                            \
+    "j.id, j.incident_id, j.service, j.status, j.partner_id, "                                   \
+    "floor(extract(epoch FROM j.offer_expires_at))::bigint, "                                    \
+    "coalesce(j.offer_expires_at <= now(), false), j.unassigned_reason, j.request::text, "       \
+    "j.destination_lat, j.destination_lon, j.destination_name, j.free, j.paid_reasons::text, "   \
+    "j.estimated_tow_m, j.estimated_customer_charge_yen, j.estimate::text, j.eta_minutes, "      \
+    "j.outcome, j.tow_distance_m, j.storage_minutes, j.charges::text, j.covered_yen, "           \
+    "j.customer_yen, floor(extract(epoch FROM j.created_at))::bigint, j.created_by, "            \
+    "floor(extract(epoch FROM j.updated_at))::bigint, i.lat, i.lon, i.problem, i.caller_phone, " \
+    "floor(extract(epoch FROM j.completed_at))::bigint, j.destination_kind, j.shop_id, "         \
+    "j.unrepaired_since_previous_tow, j.cancelled_by, j.cancel_reason, "                         \
+    "floor(extract(epoch FROM j.offer_expires_at) * 1000)::bigint, "                             \
     "EXISTS (SELECT 1 FROM job_signatures s WHERE s.job_id = j.id)"
 
 #define JOB_FROM " FROM jobs j JOIN incidents i ON i.id = j.incident_id"
@@ -25,9 +26,10 @@ constexpr Statement kInsertJob{
     "job_insert",
     "INSERT INTO jobs (incident_id, service, status, unassigned_reason, request,"
     " destination_lat, destination_lon, destination_name, free, paid_reasons, estimated_tow_m,"
-    " estimated_customer_charge_yen, estimate, created_by)"
+    " estimated_customer_charge_yen, estimate, created_by, destination_kind, shop_id,"
+    " unrepaired_since_previous_tow)"
     " VALUES ($1, $2, 'unassigned', 'dispatching', $3::jsonb, $4, $5, $6, $7, $8::jsonb, $9, $10,"
-    " $11::jsonb, $12) RETURNING id"};
+    " $11::jsonb, $12, $13, $14::uuid, $15) RETURNING id"};
 
 constexpr Statement kFindJob{"job_find", "SELECT " JOB_COLUMNS JOB_FROM " WHERE j.id = $1"};
 
@@ -61,6 +63,25 @@ constexpr Statement kCompletedTowExists{
     "job_completed_tow_exists",
     "SELECT EXISTS (SELECT 1 FROM jobs WHERE incident_id = $1 AND service = 'tow'"
     " AND status = 'completed')"};
+
+// The incident's vehicle, by plate or chassis number, on whatever contract; its free tows
+// completed to a shop or storage in the window, newest first.
+constexpr Statement kPreviousFreeTow{
+    "job_previous_free_tow",
+    "WITH me AS (SELECT v.plate_key, v.chassis_no FROM incidents i"
+    "  JOIN vehicles v ON v.contract_id = i.contract_id WHERE i.id = $1)"
+    " SELECT j.id, j.incident_id, floor(extract(epoch FROM j.completed_at))::bigint, j.outcome,"
+    "  j.destination_kind, j.shop_id, j.destination_lat, j.destination_lon, j.destination_name"
+    " FROM me JOIN vehicles v ON v.plate_key = me.plate_key"
+    "  OR (me.chassis_no <> '' AND v.chassis_no = me.chassis_no)"
+    " JOIN incidents i ON i.contract_id = v.contract_id"
+    " JOIN jobs j ON j.incident_id = i.id"
+    " WHERE j.service = 'tow' AND j.status = 'completed' AND j.free AND j.incident_id <> $1"
+    "  AND j.outcome IN ('towed_to_shop', 'towed_to_storage')"
+    // The call's time is in whole seconds: a tow completed in that same second is before it.
+    "  AND j.completed_at < $2::timestamptz + interval '1 second'"
+    "  AND j.completed_at >= $2::timestamptz - make_interval(days => $3)"
+    " ORDER BY j.completed_at DESC, j.id LIMIT 1"};
 
 constexpr Statement kOpenJobExists{
     "job_open_exists",
@@ -134,8 +155,8 @@ constexpr Statement kPartnerStatementJobs{
 constexpr Statement kCancelJob{
     "job_cancel",
     "UPDATE jobs SET status = 'cancelled', offer_expires_at = NULL, unassigned_reason = NULL,"
-    " charges = $2::jsonb, covered_yen = $3, customer_yen = $4, updated_at = now()"
-    " WHERE id = $1"};
+    " charges = $2::jsonb, covered_yen = $3, customer_yen = $4, cancelled_by = $5,"
+    " cancel_reason = $6, updated_at = now() WHERE id = $1"};
 
 constexpr Statement kAppendIncidentEvent{
     "event_append_incident",
@@ -147,6 +168,21 @@ constexpr Statement kAppendIncidentEvent{
 
 core::Instant instant(std::int64_t epoch_s) {
     return core::Instant{std::chrono::seconds{epoch_s}};
+}
+
+// The destination from its position columns (lat, lon, name at `at`) and its kind columns (kind,
+// shop_id at `kind_at`); none when the job has neither (not a tow).
+std::optional<Destination> read_destination(const Result& r, int row, int at, int kind_at) {
+    Destination d;
+    if (!r.is_null(row, at)) d.position = geo::LatLon{r.float64(row, at), r.float64(row, at + 1)};
+    d.name = r.opt_string(row, at + 2).value_or("");
+    if (const auto kind = r.opt_string(row, kind_at)) {
+        d.kind = dispatch::parse_tow_destination(*kind);
+        if (!d.kind) throw DbError("jobs.destination_kind holds \"" + *kind + "\"", "", "");
+    }
+    d.shop_id = r.opt_string(row, kind_at + 1);
+    if (!d.position && !d.kind) return std::nullopt;
+    return d;
 }
 
 JobRow read_job(const Result& r, int row) {
@@ -161,13 +197,7 @@ JobRow read_job(const Result& r, int row) {
     j.offer_lapsed = r.boolean(row, col++);
     j.unassigned_reason = r.opt_string(row, col++);
     j.request_json = r.string(row, col++);
-    if (!r.is_null(row, col)) {
-        Destination d;
-        d.position.lat_deg = r.float64(row, col);
-        d.position.lon_deg = r.float64(row, col + 1);
-        d.name = r.opt_string(row, col + 2).value_or("");
-        j.destination = d;
-    }
+    const int destination_col = col;
     col += 3;
     j.free = r.boolean(row, col++);
     j.paid_reasons_json = r.string(row, col++);
@@ -189,6 +219,14 @@ JobRow read_job(const Result& r, int row) {
     j.problem = r.string(row, col++);
     j.caller_phone = r.string(row, col++);
     if (const auto t = r.opt_int64(row, col++)) j.completed_at = instant(*t);
+    j.destination = read_destination(r, row, destination_col, col);
+    col += 2;
+    j.unrepaired_since_previous_tow = r.boolean(row, col++);
+    if (const auto by = r.opt_string(row, col++)) {
+        j.cancelled_by = dispatch::parse_cancelled_by(*by);
+        if (!j.cancelled_by) throw DbError("jobs.cancelled_by holds \"" + *by + "\"", "", "");
+    }
+    j.cancel_reason = r.opt_string(row, col++);
     j.offer_expires_at_ms = r.opt_int64(row, col++);
     j.has_signature = r.boolean(row, col++);
     return j;
@@ -217,14 +255,21 @@ std::vector<std::string> first_column(const Result& r) {
 awaitable<std::string> insert_job(Connection& db, const NewJob& job) {
     Params p;
     p.add(job.incident_id).add(job.service).add(job.request_json);
-    if (job.destination) {
-        p.add(job.destination->position.lat_deg).add(job.destination->position.lon_deg);
-        p.add(job.destination->name);
+    const std::optional<Destination>& d = job.destination;
+    if (d && d->position) {
+        p.add(d->position->lat_deg).add(d->position->lon_deg);
     } else {
-        p.add_null().add_null().add_null();
+        p.add_null().add_null();
     }
+    p.add(d ? std::optional<std::string>(d->name) : std::nullopt);
     p.add(job.free).add(job.paid_reasons_json).add(job.estimated_tow_m);
     p.add(job.estimated_customer_charge_yen).add(job.estimate_json).add(job.created_by);
+    if (d && d->kind) {
+        p.add(dispatch::to_string(*d->kind));
+    } else {
+        p.add_null();
+    }
+    p.add(d ? d->shop_id : std::nullopt).add(job.unrepaired_since_previous_tow);
     const Result r = co_await db.query(kInsertJob, p);
     co_return r.string(0, 0);
 }
@@ -258,6 +303,23 @@ awaitable<std::vector<JobRow>> jobs_by_status(Connection& db, std::optional<std:
 awaitable<bool> incident_has_completed_tow(Connection& db, std::string_view incident_id) {
     const Result r = co_await db.query(kCompletedTowExists, Params{}.add(incident_id));
     co_return r.boolean(0, 0);
+}
+
+awaitable<std::optional<PreviousTow>> previous_free_tow(Connection& db,
+                                                        std::string_view incident_id,
+                                                        core::Instant before, int days) {
+    Params p;
+    p.add(incident_id).add_instant(before).add(days);
+    const Result r = co_await db.query(kPreviousFreeTow, p);
+    if (r.empty()) co_return std::nullopt;
+    PreviousTow t;
+    t.job_id = r.string(0, 0);
+    t.incident_id = r.string(0, 1);
+    t.completed_at = instant(r.int64(0, 2));
+    t.outcome = r.string(0, 3);
+    // Kind and shop at 4–5, position and name at 6–8.
+    t.destination = read_destination(r, 0, 6, 4).value_or(Destination{});
+    co_return t;
 }
 
 awaitable<bool> incident_has_open_job(Connection& db, std::string_view incident_id) {
@@ -337,11 +399,10 @@ awaitable<std::vector<JobRow>> partner_statement_jobs(Connection& db, std::strin
     co_return all_jobs(co_await db.query(kPartnerStatementJobs, p));
 }
 
-awaitable<void> cancel_job(Connection& db, std::string_view job_id,
-                           const std::string& charges_json, std::int64_t covered_yen,
-                           std::int64_t customer_yen) {
+awaitable<void> cancel_job(Connection& db, std::string_view job_id, const Cancellation& c) {
     Params p;
-    p.add(job_id).add(charges_json).add(covered_yen).add(customer_yen);
+    p.add(job_id).add(c.charges_json).add(c.covered_yen).add(c.customer_yen);
+    p.add(dispatch::to_string(c.by)).add(c.reason);
     co_await db.query(kCancelJob, p);
 }
 

@@ -7,13 +7,17 @@
 #include <vector>
 
 #include "core/calendar.hpp"
+#include "dispatch/job.hpp"
 #include "geo/geodesic.hpp"
 #include "store/pg.hpp"
 
 namespace roadside::store {
 
+// Where a tow goes. Jobs made before migration 0004 have no kind.
 struct Destination {
-    geo::LatLon position;
+    std::optional<dispatch::TowDestination> kind;
+    std::optional<std::string> shop_id;   // a designated shop
+    std::optional<geo::LatLon> position;  // none for storage whose place is not known yet
     std::string name;
 };
 
@@ -48,6 +52,9 @@ struct JobRow {
     std::string problem;
     std::string caller_phone;
     std::optional<core::Instant> completed_at;
+    bool unrepaired_since_previous_tow = false;  // 第2条3(5) across calls, as the agent marked it
+    std::optional<dispatch::CancelledBy> cancelled_by;
+    std::optional<std::string> cancel_reason;
     std::optional<std::int64_t> offer_expires_at_ms;  // the deadline to the millisecond
     bool has_signature = false;                       // the customer signed at completion
 };
@@ -57,6 +64,7 @@ struct NewJob {
     std::string service;
     std::string request_json;
     std::optional<Destination> destination;
+    bool unrepaired_since_previous_tow = false;
     bool free = true;
     std::string paid_reasons_json;
     std::optional<std::int64_t> estimated_tow_m;
@@ -86,6 +94,21 @@ boost::asio::awaitable<std::vector<JobRow>> jobs_by_status(Connection& db,
                                                            int limit);
 boost::asio::awaitable<bool> incident_has_completed_tow(Connection& db,
                                                         std::string_view incident_id);
+
+// The vehicle's latest free tow (第1条2(1)) completed in the `days` days before `before`, on
+// another incident: a tow of the same car again, unrepaired, is paid (第2条3(5)). The vehicle is
+// the incident's contract's, found on any contract by plate or chassis number.
+struct PreviousTow {
+    std::string job_id;
+    std::string incident_id;
+    core::Instant completed_at;
+    std::string outcome;
+    Destination destination;
+};
+boost::asio::awaitable<std::optional<PreviousTow>> previous_free_tow(Connection& db,
+                                                                     std::string_view incident_id,
+                                                                     core::Instant before,
+                                                                     int days);
 boost::asio::awaitable<bool> incident_has_open_job(Connection& db, std::string_view incident_id);
 
 struct OfferRow {
@@ -147,9 +170,15 @@ boost::asio::awaitable<std::vector<JobRow>> partner_statement_jobs(Connection& d
                                                                    std::string_view partner_id,
                                                                    core::Instant from,
                                                                    core::Instant to);
+struct Cancellation {
+    dispatch::CancelledBy by = dispatch::CancelledBy::customer;
+    std::string reason;
+    std::string charges_json;
+    std::int64_t covered_yen = 0;
+    std::int64_t customer_yen = 0;
+};
 boost::asio::awaitable<void> cancel_job(Connection& db, std::string_view job_id,
-                                        const std::string& charges_json, std::int64_t covered_yen,
-                                        std::int64_t customer_yen);
+                                        const Cancellation& c);
 
 // Appends to the incident's event log, stamped with the database's clock.
 boost::asio::awaitable<void> append_incident_event(Connection& db, std::string_view incident_id,

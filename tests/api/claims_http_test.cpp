@@ -840,8 +840,8 @@ TEST_F(ClaimsTest, PartnerStatementListsTheMonthsCompletedJobs) {
     Breakdown second = breakdown(site, jst(0, 0, 2), 1, std::nullopt);
     second.partner_id = first.partner_id;
     complete_tow(second, site, "towed_to_shop", 20.0);
-    // Cancelled after it accepted: the customer pays the call-out (第2条3(7)); cancelled while only
-    // offered: nothing, and not on the statement.
+    // Cancelled by the customer after it set out: the customer pays the call-out (第2条3(7));
+    // cancelled while only offered: nothing, and not on the statement.
     HttpClient partner = d.partner_client(first.partner_id);
     for (const bool accepted : {true, false}) {
         const Breakdown c = breakdown(site, jst(0, 0, 3), 1, std::nullopt);
@@ -851,6 +851,7 @@ TEST_F(ClaimsTest, PartnerStatementListsTheMonthsCompletedJobs) {
         const std::string base = "/v1/jobs/" + job.json()["job_id"].get<std::string>();
         if (accepted) {
             ASSERT_EQ(partner.post_json(base + "/accept", json::object()).status, 200);
+            ASSERT_EQ(partner.post_json(base + "/status", {{"status", "en_route"}}).status, 200);
         }
         const HttpResult cancelled = d.admin().post_json(base + "/cancel", {{"reason", "直った"}});
         ASSERT_EQ(cancelled.status, 200) << cancelled.body;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <set>
 
+#include "api/shops.hpp"
 #include "dispatch/coverage.hpp"
 #include "dispatch/plate.hpp"
 
@@ -100,6 +101,34 @@ TEST(DemoData, PartnersFollowThePopulationAndCoverEveryService) {
     EXPECT_LT(near_tottori, 15);
     EXPECT_GT(towing, 150);
     EXPECT_EQ(on_site, kDemoPartnerCount);
+}
+
+// 保証会社指定の工場: a few hundred shops spread like the partners, with opening hours the API reads.
+TEST(DemoData, ShopsFollowThePopulationAndHaveReadableHours) {
+    const auto a = demo_shops(kDemoShopCount, 20261123);
+    const auto b = demo_shops(kDemoShopCount, 20261123);
+    ASSERT_EQ(a.size(), static_cast<std::size_t>(kDemoShopCount));
+    int near_tokyo = 0, night = 0, always = 0, saturdays = 0;
+    std::set<std::string> names;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        EXPECT_EQ(a[i].position.lat_deg, b[i].position.lat_deg) << "same seed, same shops";
+        EXPECT_EQ(a[i].hours_json, b[i].hours_json);
+        EXPECT_TRUE(geo::is_valid(a[i].position));
+        names.insert(a[i].name);
+        const nlohmann::json wrapped = {{"hours", nlohmann::json::parse(a[i].hours_json)}};
+        const dispatch::OpeningHours h = read_hours(Fields(wrapped));  // throws when unreadable
+        EXPECT_EQ(hours_json(h).dump(), a[i].hours_json) << "stored as the API writes it";
+        always += h.always;
+        saturdays += h.days[5].has_value();
+        night += a[i].night_intake;
+        near_tokyo += geo::distance_m(a[i].position, {35.6895, 139.6917}) < 80'000;
+    }
+    EXPECT_EQ(names.size(), a.size());
+    EXPECT_GT(near_tokyo, 50);
+    EXPECT_GT(always, 0);
+    EXPECT_GT(saturdays, 200);
+    EXPECT_GT(night, 30);
+    EXPECT_LT(night, 150);
 }
 
 }  // namespace

@@ -91,13 +91,32 @@ class Dispatch {
         return r.json().value("incident_id", "");
     }
 
+    // A designated shop (保証会社指定の工場) at `where`, open around the clock; returns its id.
+    std::string shop(geo::LatLon where, const std::string& name = "指定工場",
+                     const nlohmann::json& hours = {{"always", true}}, bool night_intake = false) {
+        const HttpResult r = admin_.post_json("/v1/shops", {{"name", name},
+                                                            {"address", "テスト市"},
+                                                            {"location", latlon(where)},
+                                                            {"night_intake", night_intake},
+                                                            {"hours", hours}});
+        EXPECT_EQ(r.status, 201) << r.body;
+        return r.json().value("id", "");
+    }
+
+    // A free tow to a designated shop made at `destination` (第1条2(1)).
     HttpResult tow_job(const std::string& incident_id, geo::LatLon destination) {
-        return admin_.post_json(
-            "/v1/incidents/" + incident_id + "/jobs",
-            {{"service", "tow"},
-             {"destination", {{"lat", destination.lat_deg},
-                              {"lon", destination.lon_deg},
-                              {"name", "指定工場"}}}});
+        return admin_.post_json("/v1/incidents/" + incident_id + "/jobs",
+                                {{"service", "tow"},
+                                 {"destination", {{"shop_id", shop(destination)}}}});
+    }
+
+    // A tow to a place that is not a designated shop (home, the customer's garage): paid.
+    HttpResult tow_job_to_place(const std::string& incident_id, geo::LatLon destination) {
+        return admin_.post_json("/v1/incidents/" + incident_id + "/jobs",
+                                {{"service", "tow"},
+                                 {"destination", {{"lat", destination.lat_deg},
+                                                  {"lon", destination.lon_deg},
+                                                  {"name", "自宅"}}}});
     }
 
     nlohmann::json job(const std::string& id) {

@@ -68,9 +68,10 @@ TEST_F(JobsTest, EstimateListsCandidatesAndStoresNothing) {
     const std::string near = d.partner("near", north_of(site, 3), {"on_site", "wrecker"});
     const std::string far = d.partner("far", north_of(site, 30), {"carrier"});
     const std::string incident = d.call(site);
-    const HttpResult r = d.admin().post_json(
-        "/v1/incidents/" + incident + "/jobs/estimate",
-        {{"service", "tow"}, {"destination", latlon(north_of(site, 20))}});
+    json storage = latlon(north_of(site, 20));
+    storage["storage"] = true;
+    const HttpResult r = d.admin().post_json("/v1/incidents/" + incident + "/jobs/estimate",
+                                             {{"service", "tow"}, {"destination", storage}});
     ASSERT_EQ(r.status, 200) << r.body;
     const json e = r.json();
     ASSERT_EQ(e["candidates"].size(), 2u);
@@ -363,8 +364,8 @@ TEST_F(JobsTest, FreeOrPaidIsDecidedPerJob) {
          {"special_lock"}},
         {"key lost 第2条1(3)", true, {{"service", "lockout"}, {"key_lost", true}}, {"key_lost"}},
         {"one tire 第1条1(3)", true, {{"service", "tire_change"}, {"tires", 1}}, {}},
-        {"two tires 第1条1(3)", true, {{"service", "tire_change"}, {"tires", 2}},
-         {"more_than_one_tire"}},
+        // 第1条1(3): the job stays free; the second tire is a customer line (terms_http_test).
+        {"two tires 第1条1(3)", true, {{"service", "tire_change"}, {"tires", 2}}, {}},
         {"wheel drop 1 wheel 1.0 m 第1条2(2)", true,
          {{"service", "wheel_drop_recovery"}, {"wheel_drop", {{"wheels", 1}, {"drop_m", 1.0}}}},
          {}},
@@ -375,7 +376,7 @@ TEST_F(JobsTest, FreeOrPaidIsDecidedPerJob) {
          {{"service", "wheel_drop_recovery"}, {"wheel_drop", {{"wheels", 2}, {"drop_m", 0.3}}}},
          {"wheel_drop_two_or_more_wheels"}},
         {"tow with key lost 第1条2(1)", true,
-         {{"service", "tow"}, {"destination", latlon(north_of(site, 5))}, {"key_lost", true}},
+         {{"service", "tow"}, {"destination", {{"storage", true}}}, {"key_lost", true}},
          {"key_lost"}},
         {"not covered 第3条(2)", false, {{"service", "jump_start"}}, {"not_covered"}},
     };
@@ -427,13 +428,25 @@ TEST_F(JobsTest, CancellingAfterDispatchChargesTheCustomer) {
     EXPECT_EQ(r.json()["status"], "cancelled");
     EXPECT_EQ(r.json()["charges"]["customer_yen"], 0);
     EXPECT_EQ(r.json()["offers"][0]["outcome"], "cancelled");
-    // Cancelled after the partner accepted: 第2条3(7), the call-out is the customer's.
+    // Cancelled after the partner accepted but before it set out: 第2条3(7) 出動後 is not yet.
     job = d.admin()
               .post_json("/v1/incidents/" + d.call(site) + "/jobs", {{"service", "lockout"}})
               .json();
     ASSERT_EQ(job["partner_id"], p) << "the partner is free again";
-    const std::string id = job["job_id"];
+    std::string id = job["job_id"];
     ASSERT_EQ(partner.post_json("/v1/jobs/" + id + "/accept", json::object()).status, 200);
+    r = d.admin().post_json("/v1/jobs/" + id + "/cancel", json::object());
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.json()["charges"]["customer_yen"], 0);
+    EXPECT_EQ(r.json()["cancelled_by"], "customer");
+    // Cancelled by the customer once the truck set out (en_route): the call-out is theirs.
+    job = d.admin()
+              .post_json("/v1/incidents/" + d.call(site) + "/jobs", {{"service", "lockout"}})
+              .json();
+    id = job["job_id"];
+    ASSERT_EQ(partner.post_json("/v1/jobs/" + id + "/accept", json::object()).status, 200);
+    ASSERT_EQ(partner.post_json("/v1/jobs/" + id + "/status", {{"status", "en_route"}}).status,
+              200);
     r = d.admin().post_json("/v1/jobs/" + id + "/cancel", json::object());
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(r.json()["charges"]["customer_yen"], tariff()["cancellation_yen"]);
@@ -469,7 +482,9 @@ TEST_F(JobsTest, CompletionChargesFuelStorageAndExtrasToTheCustomer) {
     EXPECT_EQ(r.json()["charges"]["customer_yen"].get<std::int64_t>(),
               10 * t["fuel_per_litre_yen"].get<std::int64_t>());
     // Storage: 24 h free, 25 h is one started day (第2条2(11)); a toll at cost (第2条3(6)).
-    base = run_to_scene({{"service", "tow"}, {"destination", latlon(north_of(site, 10))}}, true);
+    json storage = latlon(north_of(site, 10));
+    storage["storage"] = true;
+    base = run_to_scene({{"service", "tow"}, {"destination", storage}}, true);
     // An unknown extra or a missing amount is a 400 naming the field; nothing is stored.
     r = partner.post_json(base + "/complete", {{"outcome", "towed_to_storage"},
                                                {"tow_distance_km", 12.0},

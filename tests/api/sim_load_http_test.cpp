@@ -385,6 +385,39 @@ TEST(LoadAudit, EachBrokenInvariantIsNoticed) {
          [](json& i, sim::loadgen::IncidentRecord&) { i["distance_from_home_km"] = 99.999; }},
         {"claim_basis",
          [](json& i, sim::loadgen::IncidentRecord&) { i["jobs"][0]["outcome"] = "fixed_on_site"; }},
+        // The terms read closer: remote support follows only the free tow, never an accident;
+        // an accident's and a tow elsewhere's jobs are paid; storage after a paid tow is charged
+        // from the first minute; only the customer's cancellation is charged.
+        {"claim_basis",
+         [](json& i, sim::loadgen::IncidentRecord&) { i["jobs"][0]["free"] = false; }},
+        {"claim_basis", [](json& i, sim::loadgen::IncidentRecord&) { i["problem"] = "accident"; }},
+        {"charges", [](json& i, sim::loadgen::IncidentRecord&) { i["problem"] = "accident"; }},
+        {"charges",
+         [](json& i, sim::loadgen::IncidentRecord&) {
+             i["jobs"][0]["destination"] = {{"kind", "not_designated"}, {"name", "自宅"}};
+         }},
+        {"charges",
+         [](json& i, sim::loadgen::IncidentRecord&) { i["jobs"][0]["storage_hours"] = 25.0; }},
+        {"charges",
+         [](json& i, sim::loadgen::IncidentRecord& r) {
+             json cancelled = {{"job_id", "j2"},
+                               {"service", "lockout"},
+                               {"status", "cancelled"},
+                               {"free", true},
+                               {"cancelled_by", "operator"},
+                               {"offers", json::array()},
+                               {"charges",
+                                {{"covered_yen", 0},
+                                 {"customer_yen", 10000},
+                                 {"lines",
+                                  {{{"code", "cancellation"},
+                                    {"quantity", 1},
+                                    {"unit_yen", 10000},
+                                    {"amount_yen", 10000},
+                                    {"payer", "customer"}}}}}}};
+             i["jobs"].push_back(cancelled);
+             r.jobs.push_back({"j2", "cancelled"});
+         }},
         {"outcome",
          [](json& i, sim::loadgen::IncidentRecord&) { i["jobs"][0]["status"] = "accepted"; }},
         {"outcome",

@@ -914,8 +914,9 @@ TEST_F(ValidationHttp, CallErrors) {
          "refusal_grounds[0]"},
         {"refusal_grounds an empty string", {{"/refusal_grounds", R"([""])"}}, 400,
          "invalid_field", "refusal_grounds[0]"},
-        {"refusal_grounds 26 items",
-         {{"/refusal_grounds", "[" + repeat("\"ferry\",", 25) + "\"ferry\"]"}}, 400,
+        // As many as there are grounds (28 with 第3条(3), (4), (6)), not one more.
+        {"refusal_grounds 29 items",
+         {{"/refusal_grounds", "[" + repeat("\"ferry\",", 28) + "\"ferry\"]"}}, 400,
          "invalid_field", "refusal_grounds"},
         {"notes of 4001 characters", {{"/notes", quoted(repeat("x", 4001))}}, 400,
          "invalid_field", "notes"},
@@ -930,12 +931,12 @@ TEST_F(ValidationHttp, CallErrors) {
     EXPECT_EQ(stored(), before);
 
     // The limits themselves are accepted: 99 occupants, 4000 characters of notes (in code
-    // points: 12000 bytes of Japanese), 25 refusal grounds.
+    // points: 12000 bytes of Japanese), 28 refusal grounds.
     json edge = valid;
     edge["occupants"] = 99;
     edge["notes"] = repeat("故", 4000);
     edge["refusal_grounds"] = json::array();
-    for (int i = 0; i < 25; ++i) edge["refusal_grounds"].push_back("ferry");
+    for (int i = 0; i < 28; ++i) edge["refusal_grounds"].push_back("ferry");
     const HttpResult r = client.post_json("/v1/calls", edge);
     ASSERT_EQ(r.status, 201) << r.body;
     EXPECT_EQ(r.json()["status"], "refused");

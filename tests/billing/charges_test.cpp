@@ -31,15 +31,18 @@ config::Tariff test_tariff() {
                      {"fuel_delivery", 14000}, {"light_work", 15000}, {"tow", 16000},
                      {"wheel_drop_recovery", 17000}};
     t.tow_per_km_yen = 730;
+    t.additional_tire_yen = 4200;
     t.storage_per_day_yen = 3000;
     t.fuel_per_litre_yen = 200;
     t.cancellation_yen = 9500;
-    auto extra = [&](std::string code, std::string clause, std::optional<std::int64_t> unit) {
-        t.extras.emplace(code, config::TariffExtra{code, code, std::move(clause), unit});
+    auto extra = [&](std::string code, std::string clause, std::optional<std::int64_t> unit,
+                     bool crew = false) {
+        t.extras.emplace(code, config::TariffExtra{code, code, std::move(clause), unit, crew});
     };
     extra("dolly", "第2条2(2)", 8000);
     extra("waiting_time", "第2条3(2)", 3000);
-    extra("extra_staff", "第2条2(12)", 8500);
+    extra("extra_staff", "第2条2(12)", 8500, true);
+    extra("extra_truck", "第2条2(12)", 15500, true);
     extra("toll_road", "第2条3(6)", std::nullopt);
     extra("parts", "第2条1(8)", std::nullopt);
     return t;
@@ -159,6 +162,15 @@ CompletionFacts with_free_km(CompletionFacts f, int km) {
     f.free_tow_km = km;
     return f;
 }
+
+CompletionFacts with_tires(CompletionFacts f, int tires) {
+    f.tires = tires;
+    return f;
+}
+
+// 第2条2(12) 増員・増車料金（タイヤ1本、及び落差1m以内からの車両引上げ作業は除く）: on the free
+// one-tire change and the free one-wheel recovery the warranty pays them.
+const std::string kCrewWaived = "第2条2(12) (除く: タイヤ1本・落差1m以内の引上げ)";
 
 constexpr Payer W = Payer::warranty;
 constexpr Payer C = Payer::customer;
@@ -289,10 +301,75 @@ std::vector<JobCase> job_cases() {
           {"dolly", 1, 8000, C, "第2条2(2)"}, {"waiting_time", 3, 3000, C, "第2条3(2)"},
           {"parts", 1, 4980, C, "第2条1(8)"}},
          16000 + 50 * 730, 13 * 730 + 2350 + 8000 + 9000 + 4980},
-        {"第2条2(12): 2 extra staff on a free job",
+        {"第2条2(12): 2 extra staff on a free one-wheel recovery (≤ 1 m) are not billed",
          with_extras(facts(Service::wheel_drop_recovery, true), {{"extra_staff", 2, std::nullopt}}),
-         {{"wheel_drop_recovery", 1, 17000, W, "第1条"}, {"extra_staff", 2, 8500, C, "第2条2(12)"}},
-         17000, 17000},
+         {{"wheel_drop_recovery", 1, 17000, W, "第1条"}, {"extra_staff", 2, 8500, W, kCrewWaived}},
+         17000 + 17000, 0},
+        {"第2条2(12): an extra truck on a free one-wheel recovery is not billed",
+         with_extras(facts(Service::wheel_drop_recovery, true), {{"extra_truck", 1, std::nullopt}}),
+         {{"wheel_drop_recovery", 1, 17000, W, "第1条"}, {"extra_truck", 1, 15500, W, kCrewWaived}},
+         17000 + 15500, 0},
+        {"第2条2(12): extra staff on a paid recovery (2 wheels / deeper) are the customer's",
+         with_extras(facts(Service::wheel_drop_recovery, false), {{"extra_staff", 1, std::nullopt}}),
+         {{"wheel_drop_recovery", 1, 17000, C, "第2条"}, {"extra_staff", 1, 8500, C, "第2条2(12)"}},
+         0, 17000 + 8500},
+        {"第2条2(12): a dolly on a free recovery is still the customer's (not 増員・増車)",
+         with_extras(facts(Service::wheel_drop_recovery, true), {{"dolly", 1, std::nullopt}}),
+         {{"wheel_drop_recovery", 1, 17000, W, "第1条"}, {"dolly", 1, 8000, C, "第2条2(2)"}},
+         17000, 8000},
+        {"第2条2(12): extra staff on the free one-tire change are not billed",
+         with_extras(facts(Service::tire_change, true), {{"extra_staff", 1, std::nullopt}}),
+         {{"tire_change", 1, 13000, W, "第1条"}, {"extra_staff", 1, 8500, W, kCrewWaived}},
+         13000 + 8500, 0},
+        {"第2条2(12): extra staff on a two-tire change are the customer's",
+         with_extras(with_tires(facts(Service::tire_change, true), 2),
+                     {{"extra_staff", 1, std::nullopt}}),
+         {{"tire_change", 1, 13000, W, "第1条"},
+          {"additional_tire", 1, 4200, C, "第1条1(3) (スペアタイヤ交換は１本まで)"},
+          {"extra_staff", 1, 8500, C, "第2条2(12)"}},
+         13000, 4200 + 8500},
+        {"第2条2(12): extra staff on a free tow are the customer's",
+         with_extras(facts(Service::tow, true, 5'000), {{"extra_staff", 1, std::nullopt}}),
+         {{"tow", 1, 16000, W, "第1条"}, {"tow_km", 5, 730, W, "第1条2(1)"},
+          {"extra_staff", 1, 8500, C, "第2条2(12)"}},
+         16000 + 5 * 730, 8500},
+
+        // 第1条1(3) 「スペアタイヤ交換は１本まで」: one tire free, each further tire the customer's.
+        {"第1条1(3): exactly one tire, free",
+         with_tires(facts(Service::tire_change, true), 1),
+         {{"tire_change", 1, 13000, W, "第1条"}}, 13000, 0},
+        {"第1条1(3): two tires, the second is the customer's",
+         with_tires(facts(Service::tire_change, true), 2),
+         {{"tire_change", 1, 13000, W, "第1条"},
+          {"additional_tire", 1, 4200, C, "第1条1(3) (スペアタイヤ交換は１本まで)"}},
+         13000, 4200},
+        {"第1条1(3): four tires, three further tires",
+         with_tires(facts(Service::tire_change, true), 4),
+         {{"tire_change", 1, 13000, W, "第1条"},
+          {"additional_tire", 3, 4200, C, "第1条1(3) (スペアタイヤ交換は１本まで)"}},
+         13000, 3 * 4200},
+        {"第2条: a paid two-tire change (not covered), all the customer's",
+         with_tires(facts(Service::tire_change, false), 2),
+         {{"tire_change", 1, 13000, C, "第2条"},
+          {"additional_tire", 1, 4200, C, "第1条1(3) (スペアタイヤ交換は１本まで)"}},
+         0, 13000 + 4200},
+
+        // 第2条2(11): the free 24 h of storage belong to the free tow.
+        {"第2条2(11): after a paid tow, 24 h of storage is a started day",
+         with_storage(facts(Service::tow, false, 20'000), 24 * 60),
+         {{"tow", 1, 16000, C, "第2条"}, {"tow_km", 20, 730, C, "第2条"},
+          {"storage", 1, 3000, C, "第2条2(11)"}},
+         0, 16000 + 20 * 730 + 3000},
+        {"第2条2(11): after a paid tow, 1 minute of storage is a started day",
+         with_storage(facts(Service::tow, false, 20'000), 1),
+         {{"tow", 1, 16000, C, "第2条"}, {"tow_km", 20, 730, C, "第2条"},
+          {"storage", 1, 3000, C, "第2条2(11)"}},
+         0, 16000 + 20 * 730 + 3000},
+        {"第2条2(11): after a paid tow, 24 h 1 min is 2 days",
+         with_storage(facts(Service::tow, false, 20'000), 24 * 60 + 1),
+         {{"tow", 1, 16000, C, "第2条"}, {"tow_km", 20, 730, C, "第2条"},
+          {"storage", 2, 3000, C, "第2条2(11)"}},
+         0, 16000 + 20 * 730 + 6000},
         {"第2条3(6): an actual cost is one line whatever quantity is reported",
          with_extras(facts(Service::tow, false, 1'000), {{"toll_road", 4, 1200}}),
          {{"tow", 1, 16000, C, "第2条"}, {"tow_km", 1, 730, C, "第2条"},
@@ -438,6 +515,7 @@ TEST(EstimateCharges, IsJobChargesWithTheEstimatedDistanceOnly) {
         std::int64_t metres;
         int free_km;
         std::int64_t customer_yen;
+        int tires = 1;
     };
     // clang-format off
     const Case cases[] = {
@@ -450,14 +528,18 @@ TEST(EstimateCharges, IsJobChargesWithTheEstimatedDistanceOnly) {
         {"第1条1(3): free tire change → nothing",           Service::tire_change, true, 0, 50, 0},
         {"第2条: paid tire change → the service",           Service::tire_change, false, 0, 50,
          13000},
+        {"第1条1(3): free change of 3 tires → 2 further tires", Service::tire_change, true, 0, 50,
+         2 * 4200, 3},
     };
     // clang-format on
     for (const Case& c : cases) {
-        const Charges est = estimate_charges(tariff(), c.service, c.free, c.metres, c.free_km);
+        const Charges est =
+            estimate_charges(tariff(), c.service, c.free, c.metres, c.free_km, c.tires);
         EXPECT_EQ(est.customer_yen, c.customer_yen) << c.why;
         expect_consistent(est, c.why);
         CompletionFacts f = facts(c.service, c.free, c.metres);
         f.free_tow_km = c.free_km;
+        f.tires = c.tires;
         const Charges job = job_charges(tariff(), f);
         ASSERT_EQ(est.lines.size(), job.lines.size()) << c.why;
         for (std::size_t i = 0; i < job.lines.size(); ++i) {
@@ -466,6 +548,34 @@ TEST(EstimateCharges, IsJobChargesWithTheEstimatedDistanceOnly) {
             EXPECT_EQ(est.lines[i].payer, job.lines[i].payer) << c.why;
         }
         EXPECT_EQ(est.covered_yen, job.covered_yen) << c.why;
+    }
+}
+
+TEST(CancellationCharges, OnlyAfterThePartnerSetOutAndOnlyTheCustomers) {
+    // 第2条3(7) サービス実施者が出動後にキャンセルとなった場合の出動費用: from en_route (出動), not
+    // from acceptance; and only when the customer cancels.
+    struct Row {
+        dispatch::JobStatus status;
+        dispatch::CancelledBy by;
+        std::int64_t customer_yen;
+        const char* why;
+    };
+    using S = dispatch::JobStatus;
+    using B = dispatch::CancelledBy;
+    const Row rows[] = {
+        {S::offered, B::customer, 0, "offered: nobody set out"},
+        {S::unassigned, B::customer, 0, "unassigned"},
+        {S::accepted, B::customer, 0, "accepted but not yet on the way"},
+        {S::en_route, B::customer, 9500, "en_route: the truck set out"},
+        {S::on_scene, B::customer, 9500, "on the scene"},
+        {S::en_route, B::operator_, 0, "the operator cancels: never the customer's"},
+        {S::on_scene, B::partner, 0, "the partner cancels: never the customer's"},
+    };
+    for (const Row& r : rows) {
+        const Charges ch =
+            cancellation_charges(tariff(), dispatch::cancellation_charged(r.status, r.by));
+        EXPECT_EQ(ch.customer_yen, r.customer_yen) << r.why;
+        EXPECT_EQ(ch.covered_yen, 0) << r.why;
     }
 }
 
@@ -524,6 +634,15 @@ TEST(RealTariff, PricesAFreeTowBeyondTheFreeDistanceAndEveryExtra) {
     EXPECT_EQ(all.lines.size(), 1 + extras.size());
     EXPECT_EQ(all.customer_yen, expected);
     expect_consistent(all, "every extra");
+
+    // 第2条2(12): the real tariff marks exactly its extra staff and truck as not billed on the
+    // light recoveries, and prices further tires (第1条1(3)).
+    std::vector<std::string> crew;
+    for (const auto& [code, extra] : t.extras) {
+        if (extra.not_billed_on_light_recovery) crew.push_back(code);
+    }
+    EXPECT_EQ(crew, (std::vector<std::string>{"extra_staff", "extra_truck"}));
+    EXPECT_GT(t.additional_tire_yen, 0);
 }
 
 }  // namespace

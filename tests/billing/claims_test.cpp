@@ -395,6 +395,21 @@ TEST(ClaimDecisionRejects, EveryFailingRuleIsListedInOrder) {
          [](IncidentFacts& i, ClaimInput&) { i.distance_from_home_m = 99'990; }, "not_remote"},
         {"第1条3, 第1条2(1): no tow to a shop or storage",
          [](IncidentFacts& i, ClaimInput&) { i.qualifying_tow = false; }, "no_qualifying_tow"},
+        {"第1条3(1) 第2号のロードサービス: only a paid tow (key lost)",
+         [](IncidentFacts& i, ClaimInput&) {
+             i.qualifying_tow = false;
+             i.paid_tow_reasons = {"key_lost"};
+         },
+         "no_qualifying_tow"},
+        {"第1条3(1) 車両故障: an accident (its tow is paid too)",
+         [](IncidentFacts& i, ClaimInput&) {
+             i.accident = true;
+             i.qualifying_tow = false;
+             i.paid_tow_reasons = {"accident_not_breakdown"};
+         },
+         "accident_not_breakdown,no_qualifying_tow"},
+        {"第1条3(1) 車両故障: an accident alone rejects",
+         [](IncidentFacts& i, ClaimInput&) { i.accident = true; }, "accident_not_breakdown"},
         {"第1条3(3): received on day 91",
          [](IncidentFacts&, ClaimInput& c) { c.received_at = at("2026-05-06T09:00:00+09:00"); },
          "claim_window_expired"},
@@ -417,17 +432,18 @@ TEST(ClaimDecisionRejects, EveryFailingRuleIsListedInOrder) {
              c.receipts = {receipt(ReceiptKind::taxi_fare, 8000, d(2026, 2, 7))};
          },
          "claim_window_expired,outside_time_window"},
-        {"all six rejecting rules at once",
+        {"all seven rejecting rules at once",
          [](IncidentFacts& i, ClaimInput& c) {
              i.covered = false;
+             i.accident = true;
              i.distance_from_home_m = 99'999;
              i.qualifying_tow = false;
              c.used_at = at("2026-02-07T10:00:00+09:00");
              c.received_at = at("2026-06-01T10:00:00+09:00");
              c.receipts.clear();
          },
-         "incident_not_covered,not_remote,no_qualifying_tow,claim_window_expired,"
-         "outside_time_window,receipt_missing"},
+         "incident_not_covered,accident_not_breakdown,not_remote,no_qualifying_tow,"
+         "claim_window_expired,outside_time_window,receipt_missing"},
         {"rejecting rules come before the non-rejecting excluded_items and capped",
          [](IncidentFacts& i, ClaimInput& c) {
              i.distance_from_home_m = 50'000;
@@ -484,6 +500,58 @@ TEST(ClaimDecisionRejects, ClausesOfTheIncidentRules) {
     EXPECT_EQ(dec.reasons[2].clause, "ロードサービス規定 第1条3(3)");
 }
 
+// 第1条3(1) 「第2号のロードサービスを利用して」: remote support follows only the free tow. When the
+// only tows to a shop or storage were paid, no_qualifying_tow names why they were paid.
+TEST(ClaimDecisionRejects, APaidTowDoesNotOpenRemoteSupport) {
+    struct Row {
+        const char* why;
+        bool qualifying;
+        std::vector<std::string> paid;
+        const char* message_part;
+        const char* paid_detail;
+    };
+    const Row rows[] = {
+        {"a free tow", true, {}, nullptr, nullptr},
+        {"a free tow and a paid second tow: the free one qualifies", true, {"second_tow"},
+         nullptr, nullptr},
+        {"no tow at all", false, {}, "not towed", "<absent>"},
+        {"key lost (第2条1(3))", false, {"key_lost"}, "paid service", "key_lost"},
+        {"a tow home (not designated)", false, {"destination_not_designated"}, "paid service",
+         "destination_not_designated"},
+        {"an unrepaired car again (第2条3(5))", false, {"second_tow"}, "paid service",
+         "second_tow"},
+        {"several reasons", false, {"key_lost", "destination_not_designated"}, "paid service",
+         "key_lost,destination_not_designated"},
+    };
+    for (const Row& r : rows) {
+        SCOPED_TRACE(r.why);
+        IncidentFacts incident = base_incident();
+        incident.qualifying_tow = r.qualifying;
+        incident.paid_tow_reasons = r.paid;
+        const ClaimDecision dec = adjudicate(incident, base_claim(Benefit::taxi));
+        if (r.qualifying) {
+            EXPECT_EQ(codes(dec), "");
+            EXPECT_EQ(dec.decision, Decision::approved);
+            continue;
+        }
+        ASSERT_EQ(codes(dec), "no_qualifying_tow");
+        EXPECT_EQ(dec.decision, Decision::rejected);
+        EXPECT_NE(dec.reasons[0].message.find(r.message_part), std::string::npos);
+        EXPECT_EQ(detail(dec.reasons[0], "paid_tow_reasons"), r.paid_detail);
+        EXPECT_EQ(detail(dec.reasons[0], "required"), "free_tow");
+    }
+}
+
+TEST(ClaimDecisionRejects, AccidentClauseAndDetails) {
+    IncidentFacts incident = base_incident();
+    incident.accident = true;
+    const ClaimDecision dec = adjudicate(incident, base_claim(Benefit::hotel));
+    ASSERT_EQ(codes(dec), "accident_not_breakdown");
+    EXPECT_NE(dec.reasons[0].clause.find("第1条3(1)"), std::string::npos);
+    EXPECT_EQ(detail(dec.reasons[0], "problem"), "accident");
+    EXPECT_EQ(dec.decision, Decision::rejected);
+}
+
 // ---------------------------------------------------------------------------------------------
 // 第1条3(3): no receipt, no payment — unless a reason is given, then a person decides.
 
@@ -510,6 +578,37 @@ TEST(ClaimDecisionReceipts, NoReceiptRejectedOrPendingReview) {
              c.no_receipt_reason = "流しのタクシーで領収書を受け取り忘れた";
          },
          "", Decision::pending_review},
+        {"第1条3(2) B: rental car, no receipt with a reason -> a person decides",
+         Benefit::rental_car,
+         [](IncidentFacts&, ClaimInput& c) {
+             c.receipts.clear();
+             c.no_receipt_reason = "lost";
+         },
+         "", Decision::pending_review},
+        {"第1条3(2) C: public transport, no receipt with a reason -> a person decides",
+         Benefit::public_transport,
+         [](IncidentFacts&, ClaimInput& c) {
+             c.receipts.clear();
+             c.no_receipt_reason = "IC card";
+         },
+         "", Decision::pending_review},
+        {"第1条3(2) ABCのみ: hotel, no receipt even with a reason -> receipt_missing",
+         Benefit::hotel,
+         [](IncidentFacts&, ClaimInput& c) {
+             c.receipts.clear();
+             c.no_receipt_reason = "lost";
+         },
+         "receipt_missing", Decision::rejected},
+        {"第1条3(2) ABCのみ: post-repair transport, no receipt even with a reason",
+         Benefit::post_repair_transport,
+         [](IncidentFacts&, ClaimInput& c) {
+             c.receipts.clear();
+             c.no_receipt_reason = "lost";
+         },
+         "receipt_missing", Decision::rejected},
+        {"第1条3(3): hotel, no receipt and no reason", Benefit::hotel,
+         [](IncidentFacts&, ClaimInput& c) { c.receipts.clear(); },
+         "receipt_missing", Decision::rejected},
         {"第1条3(3): pending_review loses to not_remote (第1条3)", Benefit::taxi,
          [](IncidentFacts& i, ClaimInput& c) {
              i.distance_from_home_m = 80'000;
@@ -532,7 +631,7 @@ TEST(ClaimDecisionReceipts, NoReceiptRejectedOrPendingReview) {
              c.no_receipt_reason = "lost";
          },
          "claim_window_expired", Decision::rejected},
-        {"第1条3 D: pending_review still reports persons_capped", Benefit::hotel,
+        {"第1条3 C: pending_review still reports persons_capped", Benefit::public_transport,
          [](IncidentFacts& i, ClaimInput& c) {
              i.occupants = 2;
              c.persons = 3;
@@ -557,7 +656,11 @@ TEST(ClaimDecisionReceipts, NoReceiptRejectedOrPendingReview) {
             EXPECT_EQ(dec.approved_yen, 0) << c.why;
         }
         if (const ClaimReason* r = find_reason(dec, ClaimReasonCode::receipt_missing)) {
-            EXPECT_EQ(r->clause, "ロードサービス規定 第1条3(3)") << c.why;
+            const bool abc = no_receipt_review_allowed(c.benefit);
+            EXPECT_EQ(r->clause, abc ? "ロードサービス規定 第1条3(3)"
+                                     : "ロードサービス規定 第1条3(3); 第1条3(2) (ABCのみ)")
+                << c.why;
+            EXPECT_EQ(detail(*r, "no_receipt_review_allowed"), abc ? "true" : "false") << c.why;
         }
     }
 }
@@ -947,6 +1050,7 @@ TEST(ClaimStrings, DecisionRoundTrip) {
 TEST(ClaimStrings, ReasonCodes) {
     const std::pair<ClaimReasonCode, const char*> all[] = {
         {ClaimReasonCode::incident_not_covered, "incident_not_covered"},
+        {ClaimReasonCode::accident_not_breakdown, "accident_not_breakdown"},
         {ClaimReasonCode::not_remote, "not_remote"},
         {ClaimReasonCode::no_qualifying_tow, "no_qualifying_tow"},
         {ClaimReasonCode::benefit_already_used, "benefit_already_used"},
@@ -1015,22 +1119,82 @@ TEST(ClaimRemote, TheProductsDistanceDecides) {
     }
 }
 
-// 第1条3(3) 領収書: one receipt handed in twice counts once; two like receipts from different
-// issuers both count.
-TEST(ClaimReceipts, TheSameReceiptTwiceCountsOnce) {
-    ClaimInput claim = base_claim(Benefit::hotel);
-    claim.persons = 2;
-    claim.receipts = {receipt(ReceiptKind::hotel_room, 12'000), receipt(ReceiptKind::hotel_room, 12'000)};
-    claim.receipts[1].issuer = claim.receipts[0].issuer;
-    IncidentFacts incident = base_incident();
-    ClaimDecision dec = adjudicate(incident, claim);
-    EXPECT_EQ(codes(dec), "excluded_items");
-    EXPECT_EQ(dec.approved_yen, 12'000);
-    EXPECT_EQ(dec.receipt_counted, (std::vector<bool>{true, false}));
-    claim.receipts[1].issuer = "別のホテル";
-    dec = adjudicate(incident, claim);
-    EXPECT_EQ(codes(dec), "");
-    EXPECT_EQ(dec.approved_yen, 24'000);
+// spec/rules.md §5: per-person tickets are separate receipts — four people on one train hold four
+// receipts of the same amount, issuer and day, and all four count. Two lines are the same document
+// only with the same receipt number from the same issuer.
+TEST(ClaimReceipts, PerPersonTicketsCountADuplicateNeedsTheSameNumber) {
+    struct Row {
+        const char* why;
+        std::vector<std::optional<std::string>> numbers;  // one per rail ticket of 15,000 yen
+        std::vector<std::string> issuers;                 // empty: all "JR"
+        std::vector<bool> counted;
+        std::int64_t approved_yen;
+        const char* duplicate;  // the excluded_items "duplicate" detail, "" when none
+    };
+    const Row rows[] = {
+        {"four tickets alike, no numbers: all four count",
+         {std::nullopt, std::nullopt, std::nullopt, std::nullopt}, {},
+         {true, true, true, true}, 60'000, ""},
+        {"four tickets with four numbers: all count", {"A1", "A2", "A3", "A4"}, {},
+         {true, true, true, true}, 60'000, ""},
+        {"the same number twice from the same issuer: once", {"A1", "A1", "A3", "A4"}, {},
+         {true, false, true, true}, 45'000, "1"},
+        {"the same number from two issuers: two documents", {"A1", "A1", "A3", "A4"},
+         {"JR", "私鉄", "JR", "JR"}, {true, true, true, true}, 60'000, ""},
+        {"one with a number, one without: not the same", {"A1", std::nullopt, "A3", "A4"}, {},
+         {true, true, true, true}, 60'000, ""},
+        {"the same number three times: counted once", {"A1", "A1", "A1", "A4"}, {},
+         {true, false, false, true}, 30'000, "1,2"},
+    };
+    for (const Row& r : rows) {
+        SCOPED_TRACE(r.why);
+        ClaimInput claim = base_claim(Benefit::public_transport);
+        claim.persons = 4;
+        claim.receipts.clear();
+        for (std::size_t i = 0; i < r.numbers.size(); ++i) {
+            Receipt x = receipt(ReceiptKind::rail, 15'000);
+            x.issuer = r.issuers.empty() ? "JR" : r.issuers[i];
+            x.receipt_no = r.numbers[i];
+            claim.receipts.push_back(x);
+        }
+        IncidentFacts incident = base_incident();
+        incident.occupants = 4;
+        const ClaimDecision dec = adjudicate(incident, claim);
+        expect_well_formed(dec, claim, r.why);
+        EXPECT_EQ(dec.receipt_counted, r.counted);
+        EXPECT_EQ(dec.approved_yen, r.approved_yen);
+        const ClaimReason* x = find_reason(dec, ClaimReasonCode::excluded_items);
+        if (*r.duplicate == '\0') {
+            EXPECT_EQ(x, nullptr);
+            EXPECT_EQ(dec.decision, Decision::approved);
+        } else {
+            ASSERT_NE(x, nullptr);
+            EXPECT_EQ(detail(*x, "duplicate"), r.duplicate);
+            EXPECT_EQ(dec.decision, Decision::partially_approved);
+        }
+    }
+}
+
+TEST(ClaimReceipts, SameDocument) {
+    Receipt a = receipt(ReceiptKind::taxi_fare, 5'000);
+    Receipt b = a;
+    EXPECT_FALSE(same_document(a, b)) << "alike, but no numbers: no evidence";
+    a.receipt_no = "0042";
+    EXPECT_FALSE(same_document(a, b));
+    b.receipt_no = "0042";
+    EXPECT_TRUE(same_document(a, b));
+    b.amount_yen = 6'000;
+    EXPECT_TRUE(same_document(a, b)) << "the number and issuer name the document";
+    b.issuer = "△△交通";
+    EXPECT_FALSE(same_document(a, b));
+}
+
+TEST(ClaimReceipts, NoReceiptReviewOnlyForAToC) {
+    EXPECT_TRUE(no_receipt_review_allowed(Benefit::taxi));
+    EXPECT_TRUE(no_receipt_review_allowed(Benefit::rental_car));
+    EXPECT_TRUE(no_receipt_review_allowed(Benefit::public_transport));
+    EXPECT_FALSE(no_receipt_review_allowed(Benefit::hotel));
+    EXPECT_FALSE(no_receipt_review_allowed(Benefit::post_repair_transport));
 }
 
 }  // namespace

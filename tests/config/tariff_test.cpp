@@ -107,7 +107,9 @@ const std::string kServiceYen = R"({"lockout": 11000, "jump_start": 12000, "tire
 // R"j(…)j": the clauses hold ")" + quote, which would end a plain raw string.
 const std::string kExtras = R"j([
     {"code": "dolly", "name": "Dolly", "clause": "第2条2(2)", "unit_yen": 8000},
-    {"code": "toll_road", "name": "Tolls", "clause": "第2条3(6)", "unit_yen": null}
+    {"code": "toll_road", "name": "Tolls", "clause": "第2条3(6)", "unit_yen": null},
+    {"code": "extra_staff", "name": "Staff", "clause": "第2条2(12)", "unit_yen": 8500,
+     "not_billed_on_light_recovery": true}
   ])j";
 
 std::string valid_tariff_json() {
@@ -115,6 +117,7 @@ std::string valid_tariff_json() {
   "_comment": "test tariff",
   "service_yen": )" + kServiceYen + R"(,
   "tow_per_km_yen": 700,
+  "additional_tire_yen": 4500,
   "storage_per_day_yen": 3000,
   "fuel_per_litre_yen": 200,
   "cancellation_yen": 9000,
@@ -146,10 +149,11 @@ TEST(LoadTariff, ReadsEveryField) {
     EXPECT_EQ(t.service_price("wheel_drop_recovery"), 17000);
     EXPECT_EQ(t.service_price("car_wash"), 0) << "unknown service: 0";
     EXPECT_EQ(t.tow_per_km_yen, 700);
+    EXPECT_EQ(t.additional_tire_yen, 4500);
     EXPECT_EQ(t.storage_per_day_yen, 3000);
     EXPECT_EQ(t.fuel_per_litre_yen, 200);
     EXPECT_EQ(t.cancellation_yen, 9000);
-    ASSERT_EQ(t.extras.size(), 2u);
+    ASSERT_EQ(t.extras.size(), 3u);
     const TariffExtra* dolly = t.find_extra("dolly");
     ASSERT_NE(dolly, nullptr);
     EXPECT_EQ(dolly->code, "dolly");
@@ -159,6 +163,10 @@ TEST(LoadTariff, ReadsEveryField) {
     const TariffExtra* toll = t.find_extra("toll_road");
     ASSERT_NE(toll, nullptr);
     EXPECT_EQ(toll->unit_yen, std::nullopt) << "実費";
+    EXPECT_FALSE(toll->not_billed_on_light_recovery) << "absent: billed as usual";
+    const TariffExtra* staff = t.find_extra("extra_staff");
+    ASSERT_NE(staff, nullptr);
+    EXPECT_TRUE(staff->not_billed_on_light_recovery) << "第2条2(12)";
     EXPECT_EQ(t.find_extra("crane"), nullptr);
     EXPECT_EQ(t.find_extra("Dolly"), nullptr);
 }
@@ -219,6 +227,15 @@ TEST(LoadTariff, RejectsInvalidFilesNamingTheField) {
         {"price null", R"("cancellation_yen": 9000)", R"("cancellation_yen": null)",
          "\"cancellation_yen\""},
         {"missing tow_per_km_yen", R"("tow_per_km_yen": 700,)", "", "\"tow_per_km_yen\""},
+        {"missing additional_tire_yen (第1条1(3))", R"("additional_tire_yen": 4500,)", "",
+         "\"additional_tire_yen\""},
+        {"negative additional_tire_yen", R"("additional_tire_yen": 4500)",
+         R"("additional_tire_yen": -1)", "\"additional_tire_yen\""},
+        {"extra flag not a boolean", R"("not_billed_on_light_recovery": true)",
+         R"("not_billed_on_light_recovery": "yes")",
+         "\"extras[2].not_billed_on_light_recovery\""},
+        {"extra code additional_tire is a billing line code", R"("code": "dolly")",
+         R"("code": "additional_tire")", "\"extras[0].code\""},
         {"missing extras", ",\n  \"extras\": " + kExtras, "", "\"extras\""},
         {"unknown top-level key (misspelt)", R"("cancellation_yen": 9000)",
          R"("cancelation_yen": 9000)", "\"cancelation_yen\""},

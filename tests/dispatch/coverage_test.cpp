@@ -409,12 +409,75 @@ TEST(RoadServicePlans, EveryProductAfterItsDeductible) {
 // 買得典 走行距離制限 (1・4・8ナンバー、法人名義車両 15,000km×加入年数; 輸入車 法人名義のみ;
 // VT 50,000km).
 
+// "1・4・8ナンバー" are kinds of vehicle, read from the 車検証's kind and use (spec/rules.md §1):
+// 1 = 普通貨物, 4 = 小型貨物 and 軽貨物 (軽貨物 plates run 4xx and then 6xx), 8 = 特種用途. The
+// plate's first digit decides nothing: a 6xx 軽貨物 is a 4-number vehicle, and a passenger car
+// whose plate was typed as 400 is not.
+struct Kind {
+    VehicleKind kind;
+    VehicleUse use;
+    const char* plate;
+};
+constexpr Kind kPassenger3{VehicleKind::ordinary, VehicleUse::passenger, "品川 300 あ 1234"};
+constexpr Kind kPassenger5{VehicleKind::small, VehicleUse::passenger, "品川 500 あ 1234"};
+constexpr Kind kKeiPassenger{VehicleKind::kei, VehicleUse::passenger, "品川 580 あ 1234"};
+constexpr Kind kCargo1{VehicleKind::ordinary, VehicleUse::cargo, "品川 100 あ 1234"};
+constexpr Kind kCargo4{VehicleKind::small, VehicleUse::cargo, "品川 400 あ 1234"};
+constexpr Kind kKeiCargo4{VehicleKind::kei, VehicleUse::cargo, "品川 480 あ 1234"};
+constexpr Kind kKeiCargo6{VehicleKind::kei, VehicleUse::cargo, "品川 680 あ 1234"};
+constexpr Kind kSpecial8{VehicleKind::ordinary, VehicleUse::special, "品川 800 さ 1234"};
+constexpr Kind kPassengerOn4Plate{VehicleKind::small, VehicleUse::passenger, "品川 400 あ 1234"};
+constexpr Kind kCargoOn3Plate{VehicleKind::ordinary, VehicleUse::cargo, "品川 300 あ 1234"};
+constexpr Kind kCargoNoClass{VehicleKind::ordinary, VehicleUse::cargo, "品川 あ 1234"};
+
+void give(Contract& c, const Kind& k) {
+    c.vehicle.kind = k.kind;
+    c.vehicle.use = k.use;
+    c.vehicle.plate = k.plate;
+    // 第5条: the only 特種用途 body that is covered.
+    if (k.use == VehicleUse::special) c.vehicle.body_shape = "キャンピング車";
+}
+
+TEST(NumberClass, FromKindAndUseNotFromThePlate) {
+    struct Row {
+        const char* why;
+        Kind vehicle;
+        std::optional<int> expected;
+    };
+    const Row rows[] = {
+        {"普通乗用 3", kPassenger3, 3},
+        {"小型乗用 5", kPassenger5, 5},
+        {"軽乗用 5 (on a 580 plate)", kKeiPassenger, 5},
+        {"普通貨物 1", kCargo1, 1},
+        {"小型貨物 4", kCargo4, 4},
+        {"軽貨物 on a 4xx plate: 4", kKeiCargo4, 4},
+        {"軽貨物 on a 6xx plate: still 4", kKeiCargo6, 4},
+        {"特種用途 8", kSpecial8, 8},
+        {"a passenger car on a plate typed 400: 5", kPassengerOn4Plate, 5},
+        {"普通貨物 on a plate typed 300: 1", kCargoOn3Plate, 1},
+        {"a plate without a class: the kind still tells", kCargoNoClass, 1},
+        {"乗合 2", {VehicleKind::ordinary, VehicleUse::bus, "品川 200 あ 1"}, 2},
+        {"大型特殊 9", {VehicleKind::large_special, VehicleUse::special, "品川 900 あ 1"}, 9},
+        {"two-wheeler: none", {VehicleKind::two_wheel, VehicleUse::passenger, "品川 あ 1"},
+         std::nullopt},
+        {"小型特殊: none", {VehicleKind::small_special, VehicleUse::special, "品川 あ 1"},
+         std::nullopt},
+    };
+    for (const Row& r : rows) {
+        Vehicle v;
+        v.kind = r.vehicle.kind;
+        v.use = r.vehicle.use;
+        v.plate = r.vehicle.plate;
+        EXPECT_EQ(number_class(v), r.expected) << r.why;
+    }
+}
+
 struct LimitCase {
     const char* why;
     const char* product_id;
     bool corporate;
     int term_months;
-    const char* plate;
+    Kind vehicle;
     std::optional<std::int64_t> contract_limit_km;
     std::optional<std::int64_t> expected_km;
 };
@@ -422,60 +485,69 @@ struct LimitCase {
 TEST(MileageLimit, WhichContractsAreLimitedAndHowFar) {
     // clang-format off
     const LimitCase cases[] = {
-        {"private 3ナンバー: no limit", "kaitokuten-basic", false, 12, "品川 300 あ 1234",
+        {"private 3ナンバー: no limit", "kaitokuten-basic", false, 12, kPassenger3,
          std::nullopt, std::nullopt},
-        {"private 5ナンバー: no limit", "kaitokuten-basic", false, 12, "品川 500 あ 1234",
+        {"private 5ナンバー: no limit", "kaitokuten-basic", false, 12, kPassenger5,
          std::nullopt, std::nullopt},
-        {"法人名義 1 year: 15,000 km", "kaitokuten-basic", true, 12, "品川 300 あ 1234",
+        {"private 軽乗用: no limit", "kaitokuten-basic", false, 12, kKeiPassenger,
+         std::nullopt, std::nullopt},
+        {"法人名義 1 year: 15,000 km", "kaitokuten-basic", true, 12, kPassenger3,
          std::nullopt, 15'000},
-        {"法人名義 2 years: 30,000 km", "kaitokuten-basic", true, 24, "品川 300 あ 1234",
+        {"法人名義 2 years: 30,000 km", "kaitokuten-basic", true, 24, kPassenger3,
          std::nullopt, 30'000},
-        {"法人名義 3 years: 45,000 km", "kaitokuten-basic", true, 36, "品川 300 あ 1234",
+        {"法人名義 3 years: 45,000 km", "kaitokuten-basic", true, 36, kPassenger3,
          std::nullopt, 45'000},
-        {"法人名義 5 years (basic): 75,000 km", "kaitokuten-basic", true, 60, "品川 300 あ 1234",
+        {"法人名義 5 years (basic): 75,000 km", "kaitokuten-basic", true, 60, kPassenger3,
          std::nullopt, 75'000},
-        {"買得典 1ナンバー", "kaitokuten-premium", false, 12, "品川 100 あ 1234", std::nullopt,
+        {"買得典 1ナンバー 普通貨物", "kaitokuten-premium", false, 12, kCargo1, std::nullopt,
          15'000},
-        {"買得典 4ナンバー, 2 years", "kaitokuten-lexus", false, 24, "品川 400 あ 1234",
+        {"買得典 4ナンバー 小型貨物, 2 years", "kaitokuten-lexus", false, 24, kCargo4,
          std::nullopt, 30'000},
-        {"買得典 8ナンバー", "kaitokuten-gt", false, 12, "品川 800 さ 1234", std::nullopt, 15'000},
-        {"買得典 ミニマム 法人名義 (no road service, but the limit still exists)",
-         "kaitokuten-minimum", true, 12, "品川 300 あ 1234", std::nullopt, 15'000},
-        {"買得典 1ナンバー in full-width digits", "kaitokuten-basic", false, 12,
-         "品川　１００　あ　１２３４", std::nullopt, 15'000},
-        {"plate without a readable class: only 法人名義 limits", "kaitokuten-basic", false, 12,
-         "品川 あ 1234", std::nullopt, std::nullopt},
-        {"Cartender 国産 1･4ナンバー: 1ナンバー 3 years", "cartender-domestic-standard", false, 36,
-         "品川 100 あ 1234", std::nullopt, 45'000},
-        {"Cartender 国産 4ナンバー", "cartender-domestic-premium", false, 12, "品川 400 あ 1234",
+        {"買得典 軽貨物 on a 4xx plate", "kaitokuten-basic", false, 12, kKeiCargo4,
          std::nullopt, 15'000},
+        {"買得典 軽貨物 on a 6xx plate: limited like any 4-number vehicle", "kaitokuten-basic",
+         false, 12, kKeiCargo6, std::nullopt, 15'000},
+        {"買得典 8ナンバー 特種用途", "kaitokuten-gt", false, 12, kSpecial8, std::nullopt, 15'000},
+        {"a passenger car on a plate typed 400: not limited", "kaitokuten-basic", false, 12,
+         kPassengerOn4Plate, std::nullopt, std::nullopt},
+        {"a 普通貨物 on a plate typed 300: limited", "kaitokuten-basic", false, 12,
+         kCargoOn3Plate, std::nullopt, 15'000},
+        {"a 普通貨物 with no class on its plate: limited", "kaitokuten-basic", false, 12,
+         kCargoNoClass, std::nullopt, 15'000},
+        {"買得典 ミニマム 法人名義 (no road service, but the limit still exists)",
+         "kaitokuten-minimum", true, 12, kPassenger3, std::nullopt, 15'000},
+        {"Cartender 国産 1･4ナンバー: 1ナンバー 3 years", "cartender-domestic-standard", false, 36,
+         kCargo1, std::nullopt, 45'000},
+        {"Cartender 国産 4ナンバー", "cartender-domestic-premium", false, 12, kCargo4,
+         std::nullopt, 15'000},
+        {"Cartender 国産 軽貨物 on a 6xx plate", "cartender-domestic-standard", false, 12,
+         kKeiCargo6, std::nullopt, 15'000},
         {"Cartender names only 1･4ナンバー: 8ナンバー is not limited",
-         "cartender-domestic-standard", false, 12, "品川 800 さ 1234", std::nullopt,
-         std::nullopt},
-        {"Cartender 法人名義 2 years", "cartender-domestic-standard", true, 24, "品川 300 あ 1234",
+         "cartender-domestic-standard", false, 12, kSpecial8, std::nullopt, std::nullopt},
+        {"Cartender 法人名義 2 years", "cartender-domestic-standard", true, 24, kPassenger3,
          std::nullopt, 30'000},
-        {"Cartender 輸入車 法人名義 1 year", "cartender-import-standard", true, 12,
-         "品川 300 あ 1234", std::nullopt, 15'000},
+        {"Cartender 輸入車 法人名義 1 year", "cartender-import-standard", true, 12, kPassenger3,
+         std::nullopt, 15'000},
         // JUDGEMENT CALL: 15,000㎞×加入年数 for a 6-month term read literally as 0.5 years.
         {"Cartender 輸入車ライト 法人名義 6 months: 15,000 x 0.5 = 7,500 km (pro rata)",
-         "cartender-import-light", true, 6, "品川 300 あ 1234", std::nullopt, 7'500},
+         "cartender-import-light", true, 6, kPassenger3, std::nullopt, 7'500},
         {"Cartender 輸入車 lists no plate classes", "cartender-import-standard", false, 12,
-         "品川 100 あ 1234", std::nullopt, std::nullopt},
-        {"買得典 輸入車 法人名義", "kaitokuten-import", true, 12, "品川 300 あ 1234", std::nullopt,
+         kCargo1, std::nullopt, std::nullopt},
+        {"買得典 輸入車 法人名義", "kaitokuten-import", true, 12, kPassenger3, std::nullopt,
          15'000},
         {"買得典 輸入車: 1・4・8ナンバー are not a criterion", "kaitokuten-import", false, 12,
-         "品川 400 あ 1234", std::nullopt, std::nullopt},
-        {"買得典 VT: 50,000 km for every contract", "kaitokuten-vt", false, 12, "品川 300 あ 1234",
+         kCargo4, std::nullopt, std::nullopt},
+        {"買得典 VT: 50,000 km for every contract", "kaitokuten-vt", false, 12, kPassenger3,
          std::nullopt, 50'000},
-        {"買得典 VT 法人名義: still 50,000 km, not 15,000", "kaitokuten-vt", true, 12,
-         "品川 100 あ 1234", std::nullopt, 50'000},
+        {"買得典 VT 法人名義: still 50,000 km, not 15,000", "kaitokuten-vt", true, 12, kCargo1,
+         std::nullopt, 50'000},
         {"explicit contract limit wins on an unlimited contract", "kaitokuten-basic", false, 12,
-         "品川 300 あ 1234", 20'000, 20'000},
+         kPassenger3, 20'000, 20'000},
         {"explicit contract limit wins over 法人名義 x years", "kaitokuten-basic", true, 36,
-         "品川 300 あ 1234", 40'000, 40'000},
+         kPassenger3, 40'000, 40'000},
         {"explicit contract limit wins over VT's fixed limit", "kaitokuten-vt", false, 12,
-         "品川 300 あ 1234", 60'000, 60'000},
-        {"Aucnet: no distance limit in the source", "aucnet-basic", true, 12, "品川 100 あ 1234",
+         kPassenger3, 60'000, 60'000},
+        {"Aucnet: no distance limit in the source", "aucnet-basic", true, 12, kCargo1,
          std::nullopt, std::nullopt},
     };
     // clang-format on
@@ -483,7 +555,7 @@ TEST(MileageLimit, WhichContractsAreLimitedAndHowFar) {
         Contract contract = base_contract(c.product_id);
         contract.corporate = c.corporate;
         contract.term_months = c.term_months;
-        contract.vehicle.plate = c.plate;
+        give(contract, c.vehicle);
         contract.mileage_limit_km = c.contract_limit_km;
         const config::Product& p = product(c.product_id);
         EXPECT_EQ(mileage_limit_km(contract, p), c.expected_km) << c.why;
@@ -492,21 +564,21 @@ TEST(MileageLimit, WhichContractsAreLimitedAndHowFar) {
 }
 
 TEST(MileageLimit, ThePlanDecidesWhichCriteriaApply) {
-    // A plan that limits only by plate class (as a product file may say): 法人名義 alone does not
+    // A plan that limits only by number class (as a product file may say): 法人名義 alone does not
     // limit it. And a plan with no per-year figure has no limit however it is flagged.
-    config::Product plates_only = product("kaitokuten-basic");
-    plates_only.mileage.corporate = false;
-    plates_only.mileage.plate_classes = {1};
+    config::Product classes_only = product("kaitokuten-basic");
+    classes_only.mileage.corporate = false;
+    classes_only.mileage.plate_classes = {1};
     config::Product no_figure = product("kaitokuten-basic");
     no_figure.mileage.km_per_year = 0;
 
     Contract c = base_contract("kaitokuten-basic");
     c.corporate = true;
-    EXPECT_EQ(mileage_limit_km(c, plates_only), std::nullopt) << "法人名義 on a plates-only plan";
-    c.vehicle.plate = "品川 400 あ 1234";
-    EXPECT_EQ(mileage_limit_km(c, plates_only), std::nullopt) << "4ナンバー not listed";
-    c.vehicle.plate = "品川 100 あ 1234";
-    EXPECT_EQ(mileage_limit_km(c, plates_only), 15'000) << "1ナンバー listed";
+    EXPECT_EQ(mileage_limit_km(c, classes_only), std::nullopt) << "法人名義 on a classes-only plan";
+    give(c, kCargo4);
+    EXPECT_EQ(mileage_limit_km(c, classes_only), std::nullopt) << "4ナンバー not listed";
+    give(c, kCargo1);
+    EXPECT_EQ(mileage_limit_km(c, classes_only), 15'000) << "1ナンバー listed";
     EXPECT_EQ(mileage_limit_km(c, no_figure), std::nullopt) << "km_per_year 0";
 }
 
@@ -524,17 +596,22 @@ TEST(MileageLimit, ExactlyAtTheLimitAndOneKmOver) {
         {"4ナンバー 2 years: 30,000 km exactly", "kaitokuten-basic",
          [](Contract& c) {
              c.term_months = 24;
-             c.vehicle.plate = "品川 400 あ 1234";
+             give(c, kCargo4);
          },
          "2026-03-10T01:00:00Z", 75'210, {}},
         {"4ナンバー 2 years: 30,001 km", "kaitokuten-basic",
          [](Contract& c) {
              c.term_months = 24;
-             c.vehicle.plate = "品川 400 あ 1234";
+             give(c, kCargo4);
          },
          "2026-03-10T01:00:00Z", 75'211, {RC::mileage_limit_exceeded}},
+        {"軽貨物 on a 6xx plate, 1 year: 15,001 km", "kaitokuten-basic",
+         [](Contract& c) { give(c, kKeiCargo6); }, "2026-03-10T01:00:00Z", 60'211,
+         {RC::mileage_limit_exceeded}},
+        {"a passenger car on a plate typed 400: 15,001 km is fine", "kaitokuten-basic",
+         [](Contract& c) { give(c, kPassengerOn4Plate); }, "2026-03-10T01:00:00Z", 60'211, {}},
         {"8ナンバー 1 year: 15,001 km", "kaitokuten-premium",
-         [](Contract& c) { c.vehicle.plate = "品川 800 さ 1234"; }, "2026-03-10T01:00:00Z",
+         [](Contract& c) { give(c, kSpecial8); }, "2026-03-10T01:00:00Z",
          60'211, {RC::mileage_limit_exceeded}},
         {"VT 50,000 km exactly", "kaitokuten-vt", nullptr, "2026-03-10T01:00:00Z", 95'210,
          {RC::plan_excludes_road_service}},
@@ -548,7 +625,7 @@ TEST(MileageLimit, ExactlyAtTheLimitAndOneKmOver) {
         {"unlimited private car: 500,000 km driven is fine", "kaitokuten-basic", nullptr,
          "2026-03-10T01:00:00Z", 545'210, {}},
         {"Cartender 8ナンバー is unlimited", "cartender-domestic-standard",
-         [](Contract& c) { c.vehicle.plate = "品川 800 さ 1234"; }, "2026-03-10T01:00:00Z",
+         [](Contract& c) { give(c, kSpecial8); }, "2026-03-10T01:00:00Z",
          245'210, {}},
         {"no odometer reading on the call: the distance is not judged", "kaitokuten-basic",
          [](Contract& c) { c.corporate = true; }, "2026-03-10T01:00:00Z", std::nullopt, {}},
@@ -924,6 +1001,138 @@ TEST(SelectContract, TheContractInForceOnTheDayOfTheCall) {
     EXPECT_EQ(select_contract(plate, catalog(), d(2025, 6, 1)), 1u) << "before its cancellation";
     EXPECT_EQ(select_contract(plate, catalog(), d(2025, 11, 1)), 0u)
         << "none in force: the newest, whose verdict explains why";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Notes: warnings that never make a call ineligible.
+
+std::vector<NoteCode> notes_of(const CoverageVerdict& v) {
+    std::vector<NoteCode> out;
+    for (const Note& n : v.notes) out.push_back(n.code);
+    return out;
+}
+
+// spec/rules.md §1: where the distance rule applies but a figure it needs is unknown, the verdict
+// stays eligible and says mileage_unverified, so that the agent asks for the odometer.
+TEST(MileageUnverified, ANoteNotAReason) {
+    struct Row {
+        const char* why;
+        const char* product_id;
+        void (*setup)(Contract&);
+        std::optional<std::int64_t> odometer_km;
+        bool note;
+        const char* ask;  // the "ask" detail, when the note is there
+    };
+    // clang-format off
+    const Row rows[] = {
+        {"法人名義, no odometer on the call", "kaitokuten-basic",
+         [](Contract& c) { c.corporate = true; }, std::nullopt, true, "odometer_km"},
+        {"法人名義, odometer on the call: checked, no note", "kaitokuten-basic",
+         [](Contract& c) { c.corporate = true; }, 50'000, false, nullptr},
+        {"法人名義, no odometer at enrolment: cannot be checked", "kaitokuten-basic",
+         [](Contract& c) {
+             c.corporate = true;
+             c.odometer_at_start_km.reset();
+         }, 50'000, true, nullptr},
+        {"軽貨物 on a 6xx plate, no odometer", "kaitokuten-basic",
+         [](Contract& c) { give(c, kKeiCargo6); }, std::nullopt, true, "odometer_km"},
+        {"1ナンバー, no odometer", "cartender-domestic-standard",
+         [](Contract& c) { give(c, kCargo1); }, std::nullopt, true, "odometer_km"},
+        {"8ナンバー on Cartender (not limited): no note", "cartender-domestic-standard",
+         [](Contract& c) { give(c, kSpecial8); }, std::nullopt, false, nullptr},
+        {"a passenger car on a plate typed 400: no limit, no note", "kaitokuten-basic",
+         [](Contract& c) { give(c, kPassengerOn4Plate); }, std::nullopt, false, nullptr},
+        {"private passenger car, no odometer: no limit, no note", "kaitokuten-basic", nullptr,
+         std::nullopt, false, nullptr},
+        {"explicit contract limit, no odometer", "kaitokuten-basic",
+         [](Contract& c) { c.mileage_limit_km = 20'000; }, std::nullopt, true, "odometer_km"},
+    };
+    // clang-format on
+    for (const Row& r : rows) {
+        SCOPED_TRACE(r.why);
+        Contract c = base_contract(r.product_id);
+        if (r.setup != nullptr) r.setup(c);
+        const auto v =
+            check_coverage(c, product(r.product_id), {instant("2026-03-10T01:00:00Z"), kNearHome,
+                                                      r.odometer_km});
+        EXPECT_TRUE(v.eligible);
+        EXPECT_TRUE(v.reasons.empty());
+        ASSERT_EQ(notes_of(v), r.note ? std::vector<NoteCode>{NoteCode::mileage_unverified}
+                                      : std::vector<NoteCode>{});
+        if (!r.note) continue;
+        const Note& n = v.notes[0];
+        EXPECT_EQ(to_string(n.code), "mileage_unverified");
+        EXPECT_NE(n.clause.find("第3条2"), std::string::npos);
+        EXPECT_EQ(n.details.front().first, "mileage_limit_km");
+        bool asks = false;
+        for (const auto& [k, value] : n.details) {
+            if (k == "ask") asks = std::get<std::string>(value) == "odometer_km";
+        }
+        EXPECT_EQ(asks, r.ask != nullptr);
+    }
+}
+
+TEST(MileageUnverified, AlsoOnAnIneligibleVerdict) {
+    // VT has no road service but a 50,000 km limit: the reason and the note both show.
+    const auto v = check_coverage(base_contract("kaitokuten-vt"), product("kaitokuten-vt"),
+                                  {instant("2026-03-10T01:00:00Z"), kNearHome, std::nullopt});
+    EXPECT_EQ(codes_of(v), Codes{RC::plan_excludes_road_service});
+    EXPECT_EQ(notes_of(v), std::vector<NoteCode>{NoteCode::mileage_unverified});
+}
+
+// ロードサービス規定 第3条(1): the caller gives the name and date of birth; what the agent records is
+// compared with the holder (山田 太郎, ヤマダ タロウ, 1980-04-01). A mismatch warns; it never refuses.
+TEST(CallerIdentity, MismatchIsAWarning) {
+    struct Row {
+        const char* why;
+        std::optional<std::string> name;
+        std::optional<Date> birth_date;
+        std::optional<bool> name_matches;
+        std::optional<bool> birth_date_matches;
+    };
+    const Row rows[] = {
+        {"nothing asked", std::nullopt, std::nullopt, std::nullopt, std::nullopt},
+        {"same name, same spacing", "山田 太郎", std::nullopt, true, std::nullopt},
+        {"same name, full-width space", "山田　太郎", std::nullopt, true, std::nullopt},
+        {"same name, no space", "山田太郎", std::nullopt, true, std::nullopt},
+        {"the kana reading", "ヤマダ タロウ", std::nullopt, true, std::nullopt},
+        {"the reading in hiragana", "やまだ たろう", std::nullopt, true, std::nullopt},
+        {"another name", "佐藤 花子", std::nullopt, false, std::nullopt},
+        {"the surname only", "山田", std::nullopt, false, std::nullopt},
+        {"blank name", "  ", std::nullopt, false, std::nullopt},
+        {"birth date matches", std::nullopt, d(1980, 4, 1), std::nullopt, true},
+        {"birth date a day off", std::nullopt, d(1980, 4, 2), std::nullopt, false},
+        {"both match", "山田 太郎", d(1980, 4, 1), true, true},
+        {"name matches, birth date does not", "山田 太郎", d(1981, 4, 1), true, false},
+    };
+    Contract holder = base_contract("kaitokuten-basic");
+    holder.holder.name_kana = "ヤマダ タロウ";
+    for (const Row& r : rows) {
+        SCOPED_TRACE(r.why);
+        const auto v = check_coverage(holder, product("kaitokuten-basic"),
+                                      {instant("2026-03-10T01:00:00Z"), kNearHome, std::nullopt},
+                                      CallerIdentity{r.name, r.birth_date});
+        EXPECT_TRUE(v.eligible);
+        EXPECT_EQ(v.identity.name_matches, r.name_matches);
+        EXPECT_EQ(v.identity.birth_date_matches, r.birth_date_matches);
+        const bool mismatch = r.name_matches == false || r.birth_date_matches == false;
+        EXPECT_EQ(notes_of(v), mismatch ? std::vector<NoteCode>{NoteCode::caller_identity_mismatch}
+                                        : std::vector<NoteCode>{});
+        if (mismatch) {
+            EXPECT_EQ(v.notes[0].clause, "ロードサービス規定 第3条(1)");
+        }
+    }
+}
+
+TEST(CallerIdentity, NotesInTheirOrder) {
+    Contract c = base_contract("kaitokuten-basic");
+    c.corporate = true;
+    const auto v = check_coverage(c, product("kaitokuten-basic"),
+                                  {instant("2026-03-10T01:00:00Z"), kNearHome, std::nullopt},
+                                  CallerIdentity{"佐藤 花子", d(1990, 1, 1)});
+    EXPECT_EQ(notes_of(v), (std::vector<NoteCode>{NoteCode::mileage_unverified,
+                                                  NoteCode::caller_identity_mismatch}));
+    EXPECT_EQ(to_string(NoteCode::caller_identity_mismatch), "caller_identity_mismatch");
 }
 
 }  // namespace

@@ -57,6 +57,22 @@ JobRequest not_covered(JobRequest r) {
     return r;
 }
 
+JobRequest accident(JobRequest r) {
+    r.accident = true;
+    return r;
+}
+
+JobRequest tow_to(TowDestination d) {
+    JobRequest r = req(Service::tow);
+    r.destination = d;
+    return r;
+}
+
+JobRequest unrepaired(JobRequest r) {
+    r.unrepaired_since_previous_tow = true;
+    return r;
+}
+
 // Every flag that matters to some service set at once; a service must react only to its own.
 JobRequest everything_irrelevant(Service s) {
     JobRequest r = req(s);
@@ -65,6 +81,8 @@ JobRequest everything_irrelevant(Service s) {
     r.tires = 4;
     r.wheel_drop = WheelDrop{4, 3.0};
     r.earlier_tow_completed = true;
+    r.destination = TowDestination::not_designated;
+    r.unrepaired_since_previous_tow = true;
     return r;
 }
 
@@ -113,9 +131,46 @@ const std::vector<FreeCase>& free_cases() {
          }(),
          {"key_lost"}},
 
-        // 第1条1(3): one tire is free; two or more are paid.
-        {"第1条1(3) two tires", tires(2), {"more_than_one_tire"}},
-        {"第1条1(3) four tires", tires(4), {"more_than_one_tire"}},
+        // 第1条1(3) 「スペアタイヤ交換は１本まで」: the job stays free for one tire with two or
+        // more flat; billing charges each further tire (tests/billing/charges_test.cpp).
+        {"第1条1(3) two tires: still free for the first", tires(2), {}},
+        {"第1条1(3) four tires: still free for the first", tires(4), {}},
+
+        // 第1条2(1) 保証会社指定の工場: a tow to a designated shop or to temporary storage is
+        // free; anywhere else is paid.
+        {"第1条2(1) tow to a designated shop", tow_to(TowDestination::designated_shop), {}},
+        {"第1条2(1)/第2条2(11) tow to temporary storage", tow_to(TowDestination::storage), {}},
+        {"第1条2(1) tow home (not designated)",
+         tow_to(TowDestination::not_designated),
+         {"destination_not_designated"}},
+        {"第1条2(1) not designated and key lost",
+         [] {
+             JobRequest r = tow_to(TowDestination::not_designated);
+             r.key_lost = true;
+             return r;
+         }(),
+         {"key_lost", "destination_not_designated"}},
+
+        // 第2条3(5) across calls: the agent marks the car unrepaired since an earlier free tow.
+        {"第2条3(5) unrepaired since a tow on an earlier call",
+         unrepaired(tow(false)),
+         {"second_tow"}},
+        {"第2条3(5) both the same incident and an earlier call: one reason",
+         unrepaired(tow(true)),
+         {"second_tow"}},
+        {"第2条3(5) unrepaired, not designated: both",
+         unrepaired(tow_to(TowDestination::not_designated)),
+         {"destination_not_designated", "second_tow"}},
+        {"irrelevant: unrepaired on a jump start", unrepaired(req(Service::jump_start)), {}},
+
+        // 第1条2 車両故障の現場: an accident is not a breakdown; every service is paid.
+        {"accident: tow", accident(tow(false)), {"accident_not_breakdown"}},
+        {"accident: jump start", accident(req(Service::jump_start)), {"accident_not_breakdown"}},
+        {"accident: one-wheel recovery", accident(wheel_drop(1, 0.5)), {"accident_not_breakdown"}},
+        {"accident: tire change", accident(tires(1)), {"accident_not_breakdown"}},
+        {"accident with key lost and a second tow",
+         accident(tow(true, true)),
+         {"accident_not_breakdown", "key_lost", "second_tow"}},
 
         // 第1条2(2) one wheel, drop ≤ 1 m free; 第2条2(3) ≥ 2 wheels or deeper paid.
         {"第1条2(2) one wheel, 0.0 m", wheel_drop(1, 0.0), {}},
@@ -150,9 +205,9 @@ const std::vector<FreeCase>& free_cases() {
         {"第3条(2)+第2条2(3) not covered, deep two-wheel drop",
          not_covered(wheel_drop(3, 2.0)),
          {"not_covered", "wheel_drop_two_or_more_wheels", "wheel_drop_deeper_than_1m"}},
-        {"第3条(2)+第1条1(3) not covered, two tires",
-         not_covered(tires(2)),
-         {"not_covered", "more_than_one_tire"}},
+        {"第3条(2)+第1条1(3) not covered, two tires", not_covered(tires(2)), {"not_covered"}},
+        {"第3条(2)+accident, both", not_covered(accident(tow(false))),
+         {"not_covered", "accident_not_breakdown"}},
         {"第3条(2)+第2条3(5) not covered, second tow",
          not_covered(tow(true)),
          {"not_covered", "second_tow"}},
@@ -164,9 +219,9 @@ const std::vector<FreeCase>& free_cases() {
         {"irrelevant: jump start ignores every other flag",
          everything_irrelevant(Service::jump_start),
          {}},
-        {"irrelevant: tire change ignores lock, wheel drop, earlier tow",
+        {"irrelevant: tire change ignores lock, wheel drop, earlier tow, destination",
          everything_irrelevant(Service::tire_change),
-         {"more_than_one_tire"}},
+         {}},
         {"irrelevant: fuel delivery ignores every other flag",
          everything_irrelevant(Service::fuel_delivery),
          {}},
@@ -175,7 +230,7 @@ const std::vector<FreeCase>& free_cases() {
          {}},
         {"irrelevant: tow ignores trunk, tires, wheel drop (第2条1(1) special lock applies)",
          everything_irrelevant(Service::tow),
-         {"special_lock", "second_tow"}},
+         {"special_lock", "destination_not_designated", "second_tow"}},
         {"第2条1(1) carrying a car with a special lock",
          [] {
              JobRequest r = tow(false);
@@ -245,21 +300,23 @@ TEST(JobDecideFree, ClausesAndMessages) {
     };
     const Row rows[] = {
         {"not_covered", "第3条(2)"},
+        {"accident_not_breakdown", "第1条2(1) (車両故障の現場); 保証対象外 (事故)"},
         {"key_lost", "第2条1(3)"},
         {"trunk_lockout", "第2条1(2)"},
         {"special_lock", "第2条1(1)"},
-        {"more_than_one_tire", "第1条1(3)"},
         {"wheel_drop_two_or_more_wheels", "第2条2(3)"},
         {"wheel_drop_deeper_than_1m", "第2条2(3)"},
+        {"destination_not_designated", "第1条2(1) (保証会社指定の工場)"},
         {"second_tow", "第2条3(5)"},
     };
-    // Between them these requests raise every reason at least once.
+    // Between them these requests raise every reason exactly once.
     JobRequest lock = not_covered(lockout(true, true, true));
-    JobRequest tire = tires(2);
+    JobRequest hit = accident(req(Service::jump_start));
     JobRequest drop = wheel_drop(2, 1.5);
     JobRequest second = tow(true);
+    second.destination = TowDestination::not_designated;
     std::vector<PaidReason> all;
-    for (const JobRequest* r : {&lock, &tire, &drop, &second}) {
+    for (const JobRequest* r : {&lock, &hit, &drop, &second}) {
         const FreeDecision d = decide_free(*r);
         all.insert(all.end(), d.reasons.begin(), d.reasons.end());
     }
@@ -528,12 +585,13 @@ TEST(JobStatusPredicates, Table) {
         JobStatus status;
         bool open;
         bool engaged;
-        bool charged;  // 第2条3(7) 出動後にキャンセル
+        bool charged;  // 第2条3(7) 出動後にキャンセル, the customer cancelling
     };
     using S = JobStatus;
     const Row rows[] = {
+        // 第2条3(7): 出動 is the truck setting off (en_route), not the acceptance.
         {S::offered, true, false, false},    {S::unassigned, true, false, false},
-        {S::accepted, true, true, true},     {S::en_route, true, true, true},
+        {S::accepted, true, true, false},    {S::en_route, true, true, true},
         {S::on_scene, true, true, true},     {S::towing, true, true, false},
         {S::delivered, true, true, false},   {S::completed, false, false, false},
         {S::cancelled, false, false, false},
@@ -543,15 +601,39 @@ TEST(JobStatusPredicates, Table) {
         SCOPED_TRACE(to_string(r.status));
         EXPECT_EQ(is_open(r.status), r.open);
         EXPECT_EQ(partner_engaged(r.status), r.engaged);
-        EXPECT_EQ(cancellation_charged(r.status), r.charged);
+        EXPECT_EQ(cancellation_charged(r.status, CancelledBy::customer), r.charged);
+        // Never when the operator or the partner calls the job off.
+        EXPECT_FALSE(cancellation_charged(r.status, CancelledBy::operator_));
+        EXPECT_FALSE(cancellation_charged(r.status, CancelledBy::partner));
     }
+}
+
+TEST(JobCancelledBy, ToStringAndParse) {
+    const std::pair<CancelledBy, std::string_view> rows[] = {
+        {CancelledBy::customer, "customer"},
+        {CancelledBy::operator_, "operator"},
+        {CancelledBy::partner, "partner"},
+    };
+    for (const auto& [c, name] : rows) {
+        EXPECT_EQ(to_string(c), name);
+        EXPECT_EQ(parse_cancelled_by(name), c);
+    }
+    EXPECT_EQ(parse_cancelled_by("Customer"), std::nullopt);
+    EXPECT_EQ(parse_cancelled_by("agent"), std::nullopt);
+    EXPECT_EQ(parse_cancelled_by(""), std::nullopt);
+}
+
+TEST(JobTowDestination, Names) {
+    EXPECT_EQ(to_string(TowDestination::designated_shop), "designated_shop");
+    EXPECT_EQ(to_string(TowDestination::storage), "storage");
+    EXPECT_EQ(to_string(TowDestination::not_designated), "not_designated");
 }
 
 // A charged cancellation is always a legal one: every state that charges can move to cancelled.
 TEST(JobStatusPredicates, ChargedCancellationIsReachable) {
     for (const Service service : kAllServices) {
         for (const JobStatus s : kAllStatuses) {
-            if (!cancellation_charged(s)) continue;
+            if (!cancellation_charged(s, CancelledBy::customer)) continue;
             SCOPED_TRACE(std::string(to_string(s)) + " " + std::string(to_string(service)));
             EXPECT_TRUE(can_transition(s, JobStatus::cancelled, service));
         }

@@ -49,11 +49,14 @@ config::Tariff tariff() {
     for (const char* s : config::kTariffServices) t.service_yen[s] = 13'000;
     t.service_yen["tow"] = 15'000;
     t.tow_per_km_yen = 730;
+    t.additional_tire_yen = 4'000;
     t.storage_per_day_yen = 3'000;
     t.fuel_per_litre_yen = 200;
     t.cancellation_yen = 10'000;
-    t.extras["toll_road"] = {"toll_road", "tolls", "第2条3(6)", std::nullopt};
-    t.extras["battery_charge"] = {"battery_charge", "battery", "第2条1(5)", 6'000};
+    t.extras["toll_road"] = {"toll_road", "tolls", "第2条3(6)", std::nullopt, false};
+    t.extras["battery_charge"] = {"battery_charge", "battery", "第2条1(5)", 6'000, false};
+    // The auditor reads 第2条2(12) from the clause, not from billing's flag: left false here.
+    t.extras["extra_staff"] = {"extra_staff", "staff", "第2条2(12)", 8'000, false};
     return t;
 }
 
@@ -134,7 +137,7 @@ struct Story {
     // A free tow: created at +3 min, declined by P0, accepted by P1, on scene at +40 min,
     // delivered at +2 h, completed; the call closes served.
     Story& tow_job(JobFinished finished = towed()) {
-        add(180, JobCreated{0, 0, Service::tow, true, JobStatus::offered, std::nullopt});
+        add(180, JobCreated{0, 0, Service::tow, true, JobStatus::offered, std::nullopt, 1, std::nullopt});
         add(180, OfferMade{0, 0, 8'000, plus(t0, 270)});
         add(210, OfferClosed{0, 0, OfferEnd::declined});
         add(210, StatusChanged{0, JobStatus::offered, JobStatus::offered, std::nullopt});
@@ -229,7 +232,7 @@ TEST(AuditOneOutcome, ACallClosedTwice) {
 TEST(AuditOneOutcome, AJobThatNeverFinishes) {
     Story s;
     s.call().add(180, JobCreated{0, 0, Service::jump_start, true, JobStatus::unassigned,
-                                 UnassignedReason::all_partners_busy});
+                                 UnassignedReason::all_partners_busy, 1, std::nullopt});
     const AuditReport r = s.audit();
     // The job never finishes, and so the call is never closed either.
     EXPECT_EQ(r.broken(), Strings{"one_outcome"}) << describe(r);
@@ -266,7 +269,7 @@ TEST(AuditJobLifecycle, TowingIsNotAStepOfOnSiteWork) {
     JobFinished f = towed();
     f.service = Service::jump_start;
     s.call().add(180,
-                 JobCreated{0, 0, Service::jump_start, true, JobStatus::offered, std::nullopt});
+                 JobCreated{0, 0, Service::jump_start, true, JobStatus::offered, std::nullopt, 1, std::nullopt});
     s.add(180, OfferMade{0, 1, 5'000, plus(s.t0, 270)});
     s.add(200, OfferClosed{0, 1, OfferEnd::accepted});
     s.add(200, StatusChanged{0, JobStatus::offered, JobStatus::accepted, std::nullopt});
@@ -339,7 +342,7 @@ TEST(AuditOffers, APartnerWorkingOnAJobIsOfferedAnother) {
     CallReceived second = remote_call(1);
     second.distance_from_home_m = 3'000;
     s.add(1000, second);
-    s.add(1100, JobCreated{1, 1, Service::jump_start, true, JobStatus::offered, std::nullopt});
+    s.add(1100, JobCreated{1, 1, Service::jump_start, true, JobStatus::offered, std::nullopt, 1, std::nullopt});
     s.add(1100, OfferMade{1, 1, 4'000, plus(s.t0, 1190)});  // P1 is driving to J000000
     s.add(1120, OfferClosed{1, 1, OfferEnd::declined});
     s.add(1120, StatusChanged{1, JobStatus::offered, JobStatus::cancelled, std::nullopt});
@@ -356,7 +359,7 @@ TEST(AuditOffers, APartnerIsFreeAgainOnceItsJobHasFinished) {
     s.call().tow_job();
     CallReceived second = remote_call(1);
     s.add(8000, second);
-    s.add(8100, JobCreated{1, 1, Service::jump_start, true, JobStatus::offered, std::nullopt});
+    s.add(8100, JobCreated{1, 1, Service::jump_start, true, JobStatus::offered, std::nullopt, 1, std::nullopt});
     s.add(8100, OfferMade{1, 1, 4'000, plus(s.t0, 8190)});
     s.add(8120, OfferClosed{1, 1, OfferEnd::declined});
     s.add(8120, StatusChanged{1, JobStatus::offered, JobStatus::cancelled, std::nullopt});
@@ -451,11 +454,13 @@ const ChargeCase kChargeCases[] = {
 INSTANTIATE_TEST_SUITE_P(Lines, AuditCharges, ::testing::ValuesIn(kChargeCases),
                          [](const auto& info) { return std::string(info.param.name); });
 
-// 第2条3(7): a cancellation after the partner set out costs the call-out; before, nothing.
-Story cancelled_after(JobStatus last, billing::Charges ch) {
+// 第2条3(7): a cancellation after the truck set out (en_route) costs the call-out, when the
+// customer asked for it; before, or asked by the operator or the partner, nothing.
+Story cancelled_after(JobStatus last, billing::Charges ch,
+                      dispatch::CancelledBy by = dispatch::CancelledBy::customer) {
     Story s;
     s.call(remote_call());
-    s.add(180, JobCreated{0, 0, Service::tow, true, JobStatus::offered, std::nullopt});
+    s.add(180, JobCreated{0, 0, Service::tow, true, JobStatus::offered, std::nullopt, 1, std::nullopt});
     s.add(180, OfferMade{0, 1, 8'000, plus(s.t0, 270)});
     JobStatus status = JobStatus::offered;
     if (last != JobStatus::offered) {
@@ -474,17 +479,29 @@ Story cancelled_after(JobStatus last, billing::Charges ch) {
     f.job = 0;
     f.service = Service::tow;
     f.status = JobStatus::cancelled;
+    f.cancelled_by = by;
     f.charges = std::move(ch);
     s.add(400, f).add(400, CallClosed{0, CallOutcome::cancelled});
     return s;
 }
 
-TEST(AuditCancellation, ChargedExactlyWhenThePartnerHadSetOut) {
+TEST(AuditCancellation, ChargedExactlyWhenTheCustomerCancelledAfterTheTruckSetOut) {
+    using dispatch::CancelledBy;
     const auto fee = [] { return charges({line("cancellation", 1, 10'000, Payer::customer)}); };
     EXPECT_TRUE(cancelled_after(JobStatus::en_route, fee()).audit().clean());
     EXPECT_TRUE(cancelled_after(JobStatus::offered, charges({})).audit().clean());
-    expect_only(cancelled_after(JobStatus::accepted, charges({})).audit(), "charges_add_up",
+    EXPECT_TRUE(cancelled_after(JobStatus::accepted, charges({})).audit().clean())
+        << "accepted is not yet 出動";
+    EXPECT_TRUE(cancelled_after(JobStatus::en_route, charges({}), CancelledBy::operator_)
+                    .audit()
+                    .clean());
+    EXPECT_TRUE(
+        cancelled_after(JobStatus::en_route, charges({}), CancelledBy::partner).audit().clean());
+    expect_only(cancelled_after(JobStatus::accepted, fee()).audit(), "charges_add_up", "J000000");
+    expect_only(cancelled_after(JobStatus::en_route, charges({})).audit(), "charges_add_up",
                 "J000000");
+    expect_only(cancelled_after(JobStatus::en_route, fee(), CancelledBy::operator_).audit(),
+                "charges_add_up", "J000000");
     expect_only(cancelled_after(JobStatus::offered, fee()).audit(), "charges_add_up", "J000000");
 }
 
@@ -495,6 +512,105 @@ TEST(AuditCharges, AJobOfAnUncoveredCallIsNeverFree) {
     c.reasons = {dispatch::ReasonCode::coverage_expired};
     s.call(c).tow_job();  // created free
     expect_only(s.audit(), "charges_add_up", "J000000");
+}
+
+TEST(AuditCharges, AJobOfAnAccidentCallIsNeverFree) {
+    Story s;
+    CallReceived c = remote_call();
+    c.cause = Cause::accident;
+    s.call(c).tow_job();  // created free
+    expect_only(s.audit(), "charges_add_up", "J000000");
+}
+
+TEST(AuditCharges, ATowElsewhereThanADesignatedShopIsNeverFree) {
+    Story s;
+    s.call().tow_job();
+    for (auto& e : s.log.entries) {
+        if (auto* j = std::get_if<JobCreated>(&e.what)) {
+            j->destination = dispatch::TowDestination::not_designated;
+        }
+    }
+    expect_only(s.audit(), "charges_add_up", "J000000");
+    for (auto& e : s.log.entries) {
+        if (auto* j = std::get_if<JobCreated>(&e.what)) {
+            j->destination = dispatch::TowDestination::storage;
+        }
+    }
+    EXPECT_TRUE(s.audit().clean()) << describe(s.audit());
+}
+
+// 第2条2(11): 24 h of storage are free after a free tow only.
+TEST(AuditCharges, StorageAfterAFreeAndAfterAPaidTow) {
+    const auto story = [](bool free, std::int64_t minutes, std::vector<billing::ChargeLine> lines) {
+        Story s;
+        JobFinished f = towed(0, 20'000);
+        f.outcome = JobOutcome::towed_to_storage;
+        f.free = free;
+        f.storage_minutes = minutes;
+        f.charges = charges(std::move(lines));
+        s.call().tow_job(f);
+        for (auto& e : s.log.entries) {
+            if (auto* j = std::get_if<JobCreated>(&e.what)) j->free = free;
+        }
+        return s.audit();
+    };
+    const auto W = Payer::warranty;
+    const auto C = Payer::customer;
+    const std::vector<billing::ChargeLine> free_tow = {line("tow", 1, 15'000, W),
+                                                       line("tow_km", 20, 730, W)};
+    const std::vector<billing::ChargeLine> paid_tow = {line("tow", 1, 15'000, C),
+                                                       line("tow_km", 20, 730, C)};
+    auto with = [](std::vector<billing::ChargeLine> l, std::int64_t days) {
+        l.push_back(line("storage", days, 3'000, Payer::customer));
+        return l;
+    };
+    EXPECT_TRUE(story(true, 24 * 60, free_tow).clean()) << "free tow, 24 h: nothing";
+    EXPECT_TRUE(story(true, 25 * 60, with(free_tow, 1)).clean()) << "free tow, 25 h: 1 day";
+    EXPECT_TRUE(story(false, 24 * 60, with(paid_tow, 1)).clean()) << "paid tow, 24 h: 1 day";
+    EXPECT_TRUE(story(false, 25 * 60, with(paid_tow, 2)).clean()) << "paid tow, 25 h: 2 days";
+    expect_only(story(false, 24 * 60, paid_tow), "charges_add_up", "J000000");
+    expect_only(story(false, 25 * 60, with(paid_tow, 1)), "charges_add_up", "J000000");
+}
+
+// 第1条1(3) one tyre free; 第2条2(12) no extra worker billed on the free one-tyre change.
+TEST(AuditCharges, TyresAndExtraStaff) {
+    const auto story = [](int tires, std::vector<billing::ChargeLine> lines) {
+        Story s;
+        s.call();
+        s.add(180, JobCreated{0, 0, Service::tire_change, true, JobStatus::offered, std::nullopt,
+                              tires, std::nullopt});
+        s.add(180, OfferMade{0, 1, 8'000, plus(s.t0, 270)});
+        s.add(200, OfferClosed{0, 1, OfferEnd::accepted});
+        s.add(200, StatusChanged{0, JobStatus::offered, JobStatus::accepted, std::nullopt});
+        s.add(300, StatusChanged{0, JobStatus::accepted, JobStatus::en_route, std::nullopt});
+        s.add(900, StatusChanged{0, JobStatus::en_route, JobStatus::on_scene, std::nullopt});
+        s.add(1800, StatusChanged{0, JobStatus::on_scene, JobStatus::completed, std::nullopt});
+        JobFinished f;
+        f.job = 0;
+        f.service = Service::tire_change;
+        f.status = JobStatus::completed;
+        f.outcome = JobOutcome::fixed_on_site;
+        f.charges = charges(std::move(lines));
+        s.add(1800, f).add(1800, CallClosed{0, CallOutcome::served});
+        return s.audit();
+    };
+    const auto W = Payer::warranty;
+    const auto C = Payer::customer;
+    const auto service = line("tire_change", 1, 13'000, W);
+    EXPECT_TRUE(story(1, {service}).clean());
+    EXPECT_TRUE(story(2, {service, line("additional_tire", 1, 4'000, C)}).clean());
+    EXPECT_TRUE(story(3, {service, line("additional_tire", 2, 4'000, C)}).clean());
+    EXPECT_TRUE(story(1, {service, line("extra_staff", 1, 8'000, W)}).clean());
+    EXPECT_TRUE(story(2, {service, line("additional_tire", 1, 4'000, C),
+                          line("extra_staff", 1, 8'000, C)})
+                    .clean());
+    expect_only(story(2, {service}), "charges_add_up", "J000000");
+    expect_only(story(2, {service, line("additional_tire", 1, 4'000, W)}), "charges_add_up",
+                "J000000");
+    expect_only(story(1, {service, line("extra_staff", 1, 8'000, C)}), "charges_add_up", "J000000");
+    expect_only(story(2, {service, line("additional_tire", 1, 4'000, C),
+                          line("extra_staff", 1, 8'000, W)}),
+                "charges_add_up", "J000000");
 }
 
 // --- one_benefit ------------------------------------------------------------------------------
@@ -676,6 +792,32 @@ TEST(AuditClaimEligibility, NoTowToAShopOrStorage) {
     s.call().tow_job(f).taxi_claim();
     const AuditReport r = s.audit();
     EXPECT_EQ(r.broken(), (Strings{"job_lifecycle", "claim_eligibility"})) << describe(r);
+}
+
+// 第1条3(1) 第2号のロードサービスを利用して: a paid tow does not open remote support, and an
+// accident never does.
+TEST(AuditClaimEligibility, OnlyAfterTheFreeTowAndNeverAfterAnAccident) {
+    Story paid;
+    JobFinished f = towed();
+    f.free = false;
+    f.charges = charges(
+        {line("tow", 1, 15'000, Payer::customer), line("tow_km", 63, 730, Payer::customer)});
+    paid.call().tow_job(f);
+    for (auto& e : paid.log.entries) {
+        if (auto* j = std::get_if<JobCreated>(&e.what)) j->free = false;
+    }
+    paid.taxi_claim();
+    expect_only(paid.audit(), "claim_eligibility", "R000000");
+
+    Story accident;
+    CallReceived c = remote_call();
+    c.cause = Cause::accident;
+    accident.call(c).tow_job(f);
+    for (auto& e : accident.log.entries) {
+        if (auto* j = std::get_if<JobCreated>(&e.what)) j->free = false;
+    }
+    accident.taxi_claim();
+    expect_only(accident.audit(), "claim_eligibility", "R000000");
 }
 
 TEST(AuditClaimEligibility, NotCovered) {

@@ -209,6 +209,9 @@ const FaultCase kFaultCases[] = {
     {Fault::ineligible_claim_paid, "claim_eligibility"},
     {Fault::paid_unapproved, "claim_paid_as_approved"},
     {Fault::late_payment, "payment_on_time"},
+    {Fault::accident_job_free, "charges_add_up"},
+    {Fault::free_storage_after_paid_tow, "charges_add_up"},
+    {Fault::paid_tow_claim_paid, "claim_eligibility"},
 };
 
 class DayFault : public ::testing::TestWithParam<FaultCase> {};

@@ -24,17 +24,18 @@ constexpr const char* kScannedFolders[] = {"core",  "geo", "config",    "dispatc
 // Functions over the limit when the check arrived, split one by one by issue 12; the list only
 // shrinks. An entry that is no longer over the limit fails the check too, so it is removed.
 const std::set<std::string> kKnownOver = {
-    "config/settings.cpp apply_file",          "billing/claims.cpp adjudicate",
-    "billing/zengin.cpp make_zengin_file",     "billing/charges.cpp job_charges",
-    "api/metrics.cpp Metrics::render",         "api/routes_claims.cpp create_claim",
-    "api/routes_contracts.cpp create_contract", "api/demo.cpp demo_contracts",
-    "api/routes_calls.cpp create_call",
+    "config/settings.cpp apply_file",
+    "billing/zengin.cpp make_zengin_file",
+    "api/metrics.cpp Metrics::render",
+    "api/routes_claims.cpp create_claim",
+    "api/routes_contracts.cpp create_contract",
+    "api/demo.cpp demo_contracts",
     "simulator/load.cpp run_job",
-    "simulator/load.cpp run_load",             "simulator/load.cpp format_report",
+    "simulator/load.cpp run_load",
+    "simulator/load.cpp format_report",
     "simulator/day.cpp report_day",
     "simulator/day.cpp format_summary",
     "simulator/load_audit.cpp check_charges",
-    "simulator/audit.cpp check_charges",
 };
 
 std::string read_file(const std::filesystem::path& p) {
