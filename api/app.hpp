@@ -20,6 +20,8 @@ class StaticFiles;
 class EventFeed;
 class EventHub;
 class PasswordHasher;
+class SmsSender;
+class ImageWorkers;
 
 struct App {
     config::ServerSettings settings;
@@ -32,6 +34,8 @@ struct App {
     PasswordHasher* passwords = nullptr;  // staff passwords (set by main)
     EventHub* events = nullptr;           // the live streams of this server (set by main)
     EventFeed* feed = nullptr;            // follows the events table (set by main)
+    SmsSender* sms = nullptr;           // set by main: where one-time codes and links go
+    ImageWorkers* images = nullptr;     // set by main: re-encodes images off the I/O threads
     store::Pool& pool;
     Metrics& metrics;
     TokenCache tokens;

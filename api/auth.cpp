@@ -2,6 +2,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include <array>
@@ -115,6 +116,66 @@ std::string sha256_raw(std::string_view data) {
         throw std::runtime_error("SHA-256 failed");
     }
     return std::string(reinterpret_cast<const char*>(md.data()), len);
+}
+
+std::string random_bytes(std::size_t n) {
+    std::string out(n, '\0');
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1) {
+        throw std::runtime_error("the system random number generator failed");
+    }
+    return out;
+}
+
+std::string random_digits(int n) {
+    std::string out;
+    while (static_cast<int>(out.size()) < n) {
+        // Bytes of 250 and above are dropped so that every digit is equally likely.
+        for (const char c : random_bytes(static_cast<std::size_t>(n))) {
+            const auto b = static_cast<unsigned char>(c);
+            if (b < 250 && static_cast<int>(out.size()) < n) {
+                out.push_back(static_cast<char>('0' + b % 10));
+            }
+        }
+    }
+    return out;
+}
+
+std::string hmac_sha256(std::string_view key, std::string_view data) {
+    std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
+    unsigned int len = 0;
+    if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+             reinterpret_cast<const unsigned char*>(data.data()), data.size(), md.data(),
+             &len) == nullptr) {
+        throw std::runtime_error("HMAC-SHA-256 failed");
+    }
+    return std::string(reinterpret_cast<const char*>(md.data()), len);
+}
+
+std::optional<std::string> decode_base64(std::string_view text) {
+    constexpr std::string_view kDataUrl = "data:image/png;base64,";
+    if (text.starts_with(kDataUrl)) text.remove_prefix(kDataUrl.size());
+    while (!text.empty() && text.back() == '=') text.remove_suffix(1);
+    if (text.size() % 4 == 1) return std::nullopt;
+    std::string out;
+    out.reserve(text.size() * 3 / 4);
+    unsigned bits = 0;
+    int nbits = 0;
+    for (const char c : text) {
+        int v = -1;
+        if (c >= 'A' && c <= 'Z') v = c - 'A';
+        else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
+        else if (c >= '0' && c <= '9') v = c - '0' + 52;
+        else if (c == '+') v = 62;
+        else if (c == '/') v = 63;
+        if (v < 0) return std::nullopt;
+        bits = (bits << 6) | static_cast<unsigned>(v);
+        nbits += 6;
+        if (nbits >= 8) {
+            nbits -= 8;
+            out.push_back(static_cast<char>((bits >> nbits) & 0xFF));
+        }
+    }
+    return out;
 }
 
 std::string hash_token(std::string_view token) {

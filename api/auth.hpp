@@ -63,6 +63,15 @@ bool constant_time_equal(std::string_view a, std::string_view b);
 // Hex SHA-256 of arbitrary bytes.
 std::string sha256_hex(std::string_view data);
 std::string sha256_raw(std::string_view data);
+// `n` bytes from the OS CSPRNG.
+std::string random_bytes(std::size_t n);
+// A uniformly random string of `n` decimal digits (a one-time code).
+std::string random_digits(int n);
+// Standard base64 (padding optional, no line breaks), optionally as a data URL
+// ("data:image/png;base64,…", what a canvas gives); nullopt when it is not base64.
+std::optional<std::string> decode_base64(std::string_view text);
+// HMAC-SHA-256, raw bytes.
+std::string hmac_sha256(std::string_view key, std::string_view data);
 
 // Recently seen tokens, so that a busy agent's every request does not cost a database lookup.
 // Bounded in size and age; a revoked token stops working within the TTL.

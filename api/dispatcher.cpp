@@ -49,13 +49,13 @@ double km(std::int64_t m) {
 // Event payloads are built in plain functions: GCC 12 miscompiles some temporaries (brace
 // initialisers with string literals) inside co_await expressions.
 std::string offered_event(const std::string& job_id, const std::string& partner_id, int seq,
-                          std::int64_t distance_m, int eta_minutes, core::Instant expires_at) {
+                          std::int64_t distance_m, int eta_minutes, std::int64_t expires_at_ms) {
     return json{{"job_id", job_id},
                 {"partner_id", partner_id},
                 {"seq", seq},
                 {"partner_distance_km", km(distance_m)},
                 {"eta_minutes", eta_minutes},
-                {"offer_expires_at", core::format_japan_time(expires_at)}}
+                {"offer_expires_at", core::format_japan_time_ms(expires_at_ms)}}
         .dump();
 }
 
@@ -182,7 +182,7 @@ awaitable<Dispatcher::OfferOutcome> Dispatcher::offer_next(store::Connection& db
             out.seq = made.seq;
             ++metrics_.offers_made;
             const std::string data = offered_event(job.id, c.id, made.seq, distance_m,
-                                                   eta_minutes(c.distance_m), made.expires_at);
+                                                   eta_minutes(c.distance_m), made.expires_at_ms);
             co_await store::append_incident_event(db, job.incident_id, actor, "job_offered", data);
             co_return out;
         }

@@ -214,8 +214,9 @@ json job_json(const store::JobRow& j, const std::vector<store::OfferRow>* offers
         {"service", j.service},
         {"status", j.status},
         {"partner_id", j.partner_id ? json(*j.partner_id) : json()},
-        {"offer_expires_at",
-         j.offer_expires_at ? json(core::format_japan_time(*j.offer_expires_at)) : json()},
+        {"offer_expires_at", j.offer_expires_at_ms
+                                 ? json(core::format_japan_time_ms(*j.offer_expires_at_ms))
+                                 : json()},
         {"unassigned_reason", j.unassigned_reason ? json(*j.unassigned_reason) : json()},
         {"location", latlon_json(j.location)},
         {"problem", j.problem},
@@ -238,7 +239,8 @@ json job_json(const store::JobRow& j, const std::vector<store::OfferRow>* offers
         {"cancel_reason", j.cancel_reason ? json(*j.cancel_reason) : json()},
         {"created_at", core::format_japan_time(j.created_at)},
         {"created_by", j.created_by},
-        {"updated_at", core::format_japan_time(j.updated_at)}};
+        {"updated_at", core::format_japan_time(j.updated_at)},
+        {"has_signature", j.has_signature}};
     if (offers != nullptr) {
         json list = json::array();
         for (const auto& o : *offers) {

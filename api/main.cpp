@@ -8,6 +8,7 @@
 //                                  ロードサービス規定 第5条 verdict
 //   roadside user add|passwd|disable|list ...
 //                                  staff accounts (api/user_cli.hpp)
+#include <malloc.h>
 #include <sys/resource.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -36,6 +37,9 @@
 #include "api/shops.hpp"
 #include "api/static_files.hpp"
 #include "api/user_cli.hpp"
+#include "api/sms.hpp"
+#include "api/image_workers.hpp"
+#include "media/image.hpp"
 #include "config/payout.hpp"
 #include "config/settings.hpp"
 #include "store/migrate.hpp"
@@ -49,6 +53,7 @@ constexpr std::chrono::seconds kStartupDatabaseWait{60};
 constexpr std::chrono::milliseconds kStartupRetryDelay{500};
 constexpr int kDefaultDemoContracts = 300;
 constexpr std::uint64_t kDefaultDemoSeed = 20261123;
+constexpr int kMmapThresholdBytes = 256 * 1024;
 
 store::PoolOptions pool_options(const config::ServerSettings& s) {
     store::PoolOptions o;
@@ -259,8 +264,18 @@ std::unique_ptr<api::StaticFiles> console_files(const config::ServerSettings& se
     return std::make_unique<api::StaticFiles>(web_dir, web_dir.parent_path() / "node_modules");
 }
 
-int serve() {
+int serve(const char* argv0) {
+    // Uploads allocate and free buffers of megabytes. glibc's default raises its mmap threshold
+    // after such a free, and later ones then stay in the heap for the process's life; a fixed
+    // threshold maps every buffer of 256 KiB and more on its own and gives it back when freed.
+    mallopt(M_MMAP_THRESHOLD, kMmapThresholdBytes);
     const config::ServerSettings settings = settings_or_exit();
+    try {
+        media::init(argv0);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "roadside: %s\n", e.what());
+        return 1;
+    }
     raise_open_file_limit(settings);
     config::ProductCatalog products = products_or_exit(settings);
     asio::io_context ioc(settings.io_threads);
@@ -289,6 +304,11 @@ int serve() {
                              {store::kEventsChannel, store::kAuthChannel},
                              listener_handlers(app, hub, feed, metrics));
     app.tokens.set_health_check([&listener] { return listener.healthy(); });
+    api::LoggingSmsSender sms(settings.sms_outbox_file);
+    app.sms = &sms;
+    api::ImageWorkers images(settings.image_workers, settings.image_queue_max,
+                             metrics.image_busy_us);
+    app.images = &images;
     api::Router router;
     api::add_all_routes(router);
     const auto static_files = console_files(settings);
@@ -309,6 +329,7 @@ int serve() {
     for (int i = 1; i < settings.io_threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
     ioc.run();
     for (auto& t : threads) t.join();
+    media::shutdown();
     api::log_info("stopped");
     return st.exit_code;
 }
@@ -412,7 +433,7 @@ int main(int argc, char** argv) {
     const std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty()) return usage();
     const std::string& cmd = args[0];
-    if (cmd == "serve" && args.size() == 1) return serve();
+    if (cmd == "serve" && args.size() == 1) return serve(argv[0]);
     if (cmd == "migrate" && args.size() == 1) return migrate();
     if (cmd == "user") {
         return api::user_command(std::vector<std::string>(args.begin() + 1, args.end()),

@@ -98,6 +98,14 @@ std::string Metrics::render(const store::PoolStats& pool) const {
         out << "roadside_claims_total{decision=\"" << kClaimDecisions[i] << "\"} "
             << claims[i].load() << "\n";
     }
+    out << "# TYPE roadside_receipt_images_total counter\n";
+    for (std::size_t i = 0; i < kImageOutcomes.size(); ++i) {
+        out << "roadside_receipt_images_total{outcome=\"" << kImageOutcomes[i] << "\"} "
+            << images[i].load() << "\n";
+    }
+    out << "# TYPE roadside_image_work_seconds_total counter\n"
+        << "roadside_image_work_seconds_total " << static_cast<double>(image_busy_us.load()) / 1e6
+        << "\n";
     out
         << "# TYPE roadside_db_pool_connections gauge\n"
         << "roadside_db_pool_connections " << pool.size << "\n"
@@ -125,6 +133,12 @@ namespace roadside::api {
 void Metrics::count_signin(std::string_view outcome) {
     for (std::size_t i = 0; i < kSigninOutcomes.size(); ++i) {
         if (outcome == kSigninOutcomes[i]) signins[i].fetch_add(1);
+    }
+}
+
+void Metrics::count_image(std::string_view outcome) {
+    for (std::size_t i = 0; i < kImageOutcomes.size(); ++i) {
+        if (outcome == kImageOutcomes[i]) images[i].fetch_add(1);
     }
 }
 

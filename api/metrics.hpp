@@ -49,11 +49,20 @@ class Metrics {
     // ("approved", "partially_approved", "rejected", "pending_review"); other labels are ignored.
     void count_signin(std::string_view outcome);
     void count_claim(std::string_view decision);
-    static constexpr std::array<const char*, 3> kSigninOutcomes = {"succeeded", "failed",
-                                                                   "throttled"};
+    // Receipt image uploads by outcome: "stored" or the refusal (media::ImageRefusal).
+    void count_image(std::string_view outcome);
+    static constexpr std::array<const char*, 4> kImageOutcomes = {
+        "stored", "unsupported_type", "too_many_pixels", "unreadable"};
+    std::array<std::atomic<std::uint64_t>, 4> images{};
+    // Time the image workers spent on uploads (decoding, re-encoding), wall clock.
+    std::atomic<std::uint64_t> image_busy_us{0};
+    // "code_sent": the pair was right and a one-time code went out; "code_failed": a wrong,
+    // expired, used or exhausted code (issue 14).
+    static constexpr std::array<const char*, 5> kSigninOutcomes = {
+        "succeeded", "failed", "throttled", "code_sent", "code_failed"};
     static constexpr std::array<const char*, 4> kClaimDecisions = {
         "approved", "partially_approved", "rejected", "pending_review"};
-    std::array<std::atomic<std::uint64_t>, 3> signins{};
+    std::array<std::atomic<std::uint64_t>, 5> signins{};
     std::array<std::atomic<std::uint64_t>, 4> claims{};
 
   private:

@@ -55,6 +55,12 @@ void Router::add_public(http::verb method, std::string pattern, Handler handler)
     routes_.push_back(std::move(r));
 }
 
+void Router::add_upload(http::verb method, std::string pattern, std::initializer_list<Role> roles,
+                        Handler handler) {
+    add(method, std::move(pattern), roles, std::move(handler));
+    routes_.back().upload = true;
+}
+
 RouteMatch Router::match(http::verb method, std::string_view path) const {
     RouteMatch m;
     const auto parts = split_path(path);

@@ -24,6 +24,9 @@ struct Route {
     // Whether a POST keeps an Idempotency-Key record (a hash of its body): not when the body
     // holds a password.
     bool idempotent = true;
+    // An upload route reads bodies up to the upload limit within the upload timeout
+    // (receipt_image_max_bytes, upload_timeout_s); every other route keeps body_limit_bytes.
+    bool upload = false;
 };
 
 struct RouteMatch {
@@ -40,6 +43,9 @@ class Router {
     // A route whose body holds a secret (a password): Idempotency-Key is ignored.
     void add_with_secret(http::verb method, std::string pattern, std::initializer_list<Role> roles,
                          Handler handler);
+    // The same as add, for a route whose body is an uploaded file (see Route::upload).
+    void add_upload(http::verb method, std::string pattern, std::initializer_list<Role> roles,
+                    Handler handler);
     RouteMatch match(http::verb method, std::string_view path) const;
     const std::vector<Route>& routes() const { return routes_; }
 

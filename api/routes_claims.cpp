@@ -1,5 +1,5 @@
-// Reimbursement claims (spec/api.md "Reimbursement claims"): customer sign-in, claims and their
-// review, payouts and the Zengin transfer file, partner statements.
+// Reimbursement claims (spec/api.md "Reimbursement claims"): claims and their review, payouts
+// and the Zengin transfer file, partner statements. (Customer sign-in: routes_signin.cpp.)
 #include <boost/asio/use_awaitable.hpp>
 
 #include "api/claims_json.hpp"
@@ -18,7 +18,7 @@
 #include "store/incidents.hpp"
 #include "store/jobs.hpp"
 #include "store/partners.hpp"
-#include "store/tokens.hpp"
+#include "store/receipt_images.hpp"
 
 namespace roadside::api {
 
@@ -43,55 +43,6 @@ ApiError incident_not_found() {
     return ApiError(404, "incident_not_found", "no incident with this id");
 }
 
-// ---- customer sign-in -------------------------------------------------------------------
-
-awaitable<Reply> create_customer_session(RequestContext& ctx) {
-    const json body = parse_body(ctx.req.body());
-    const Fields f(body);
-    const std::string contract_no =
-        core::collapse_spaces(core::to_halfwidth(f.string("contract_no", 64)));
-    if (contract_no.empty()) invalid_field("contract_no", "a contract number");
-    const core::Date birth_date = f.date("birth_date");
-    const config::ServerSettings& s = ctx.app.settings;
-
-    // The attempt is counted before the pair is checked (api/signin_throttle.hpp); a success is
-    // forgiven below.
-    store::Connection* db = co_await ctx.db();
-    const SigninGate gate = co_await count_signin_attempt(ctx, *db, "contract:" + contract_no,
-                                                          s.signin_max_failures_per_contract);
-    if (gate.retry_after_s) {
-        ctx.app.metrics.count_signin("throttled");
-        co_return too_many_attempts(*gate.retry_after_s);
-    }
-
-    const auto contract = co_await store::find_contract_by_no(*db, contract_no);
-    // One answer for both halves: a wrong number and a wrong birth date look the same.
-    if (!contract || contract->contract.holder.birth_date != birth_date) {
-        ctx.app.metrics.count_signin("failed");
-        co_await slow_down(ctx, signin_delay(s, gate));
-        throw ApiError(401, "invalid_credentials",
-                       "the contract number and date of birth do not match a contract");
-    }
-    co_await forgive_signin(*db, gate);
-    const std::string token = generate_token();
-    store::NewToken t;
-    t.hash = hash_token(token);
-    t.role = "customer";
-    t.contract_id = contract->contract.id;
-    t.label = "customer session";
-    t.created_by = "customer:" + contract_no;
-    t.lifetime_s = static_cast<int>(s.customer_session_s.count());
-    const store::TokenRow row = co_await store::insert_token(*db, t);
-    ctx.app.metrics.count_signin("succeeded");
-    co_return Reply::json(
-        201, {{"token", token},
-              {"role", "customer"},
-              {"contract_id", contract->contract.id},
-              {"contract_no", contract->contract.contract_no},
-              {"expires_at", row.expires_at ? json(core::format_japan_time(*row.expires_at))
-                                            : json()}});
-}
-
 // ---- claims -----------------------------------------------------------------------------
 
 billing::BankAccount read_bank_account(const Fields& f) {
@@ -110,7 +61,53 @@ billing::BankAccount read_bank_account(const Fields& f) {
     return acc;
 }
 
-std::vector<billing::Receipt> read_receipts(const Fields& f) {
+std::optional<std::string> read_image_id(const Fields& r) {
+    auto id = r.opt_string("image_id", 64);
+    if (id && !is_uuid(*id)) invalid_field(r.path("image_id"), "the image_id of an uploaded image");
+    return id;
+}
+
+void check_image_count(const std::vector<std::optional<std::string>>& image_ids, int max) {
+    const auto n = std::count_if(image_ids.begin(), image_ids.end(),
+                                 [](const auto& id) { return id.has_value(); });
+    if (n > max) {
+        invalid_field("receipts", "at most " + std::to_string(max) + " receipts with an image");
+    }
+}
+
+// The images the receipts name must be the claim's contract's (an agent's unbound upload is bound
+// to it here); a customer can use only its own. Each receipt then carries its image's identity —
+// the upload's SHA-256 — so that the same photo twice counts once (billing::adjudicate).
+awaitable<void> attach_images(RequestContext& ctx, store::Connection& db,
+                              const std::string& contract_id,
+                              const std::vector<std::optional<std::string>>& image_ids,
+                              std::vector<billing::Receipt>& receipts) {
+    std::vector<std::string> ids;
+    for (const auto& id : image_ids) {
+        if (id) ids.push_back(*id);
+    }
+    if (ids.empty()) co_return;
+    const std::vector<store::ReceiptImageMeta> found = co_await store::lock_receipt_images(db, ids);
+    const bool staff = ctx.principal.role != Role::customer;
+    for (std::size_t i = 0; i < image_ids.size(); ++i) {
+        if (!image_ids[i]) continue;
+        const auto it = std::find_if(found.begin(), found.end(),
+                                     [&](const auto& m) { return m.id == *image_ids[i]; });
+        const bool usable = it != found.end() && (it->contract_id ? *it->contract_id == contract_id
+                                                                  : staff);
+        if (!usable) {
+            throw ApiError(422, "image_not_found",
+                           "no receipt image with this id belongs to the claim's contract",
+                           {{"field", "receipts[" + std::to_string(i) + "].image_id"}});
+        }
+        receipts[i].image = it->source_sha256_hex;
+    }
+    co_await store::bind_receipt_images(db, ids, contract_id);
+}
+
+// The receipts, and the image each names (issue 14: `image_id`), index for index.
+std::vector<billing::Receipt> read_receipts(const Fields& f,
+                                            std::vector<std::optional<std::string>>& image_ids) {
     std::vector<billing::Receipt> out;
     const json* raw = f.raw("receipts");
     if (raw == nullptr || raw->is_null()) return out;
@@ -135,13 +132,15 @@ std::vector<billing::Receipt> read_receipts(const Fields& f) {
         // The number printed on it: two lines are the same document only with the same number
         // from the same issuer (per-person tickets alike all count).
         receipt.receipt_no = r.opt_string("receipt_no", 64);
+        image_ids.push_back(read_image_id(r));
         out.push_back(std::move(receipt));
     }
     return out;
 }
 
 json receipts_json(const std::vector<billing::Receipt>& receipts,
-                   const std::vector<bool>& counted) {
+                   const std::vector<bool>& counted,
+                   const std::vector<std::optional<std::string>>& image_ids) {
     json out = json::array();
     for (std::size_t i = 0; i < receipts.size(); ++i) {
         const auto& r = receipts[i];
@@ -151,6 +150,7 @@ json receipts_json(const std::vector<billing::Receipt>& receipts,
                        {"kind", billing::to_string(r.kind)},
                        {"receipt_no", r.receipt_no ? json(*r.receipt_no) : json()},
                        {"counted", i < counted.size() && counted[i]}});
+        if (i < image_ids.size() && image_ids[i]) out.back()["image_id"] = *image_ids[i];
     }
     return out;
 }
@@ -193,7 +193,9 @@ awaitable<Reply> create_claim(RequestContext& ctx) {
     in.benefit = *billing::parse_benefit(benefit_text);
     in.persons = static_cast<int>(f.integer("persons", 1, kMaxPersons));
     in.used_at = f.instant("used_at");
-    in.receipts = read_receipts(f);
+    std::vector<std::optional<std::string>> image_ids;
+    in.receipts = read_receipts(f, image_ids);
+    check_image_count(image_ids, ctx.app.settings.receipt_images_per_claim);
     if (const auto reason = f.opt_string("no_receipt_reason", kMaxReasonChars)) {
         const std::string trimmed = core::collapse_spaces(*reason);
         if (trimmed.empty()) invalid_field("no_receipt_reason", "a non-blank explanation or null");
@@ -239,6 +241,7 @@ awaitable<Reply> create_claim(RequestContext& ctx) {
     };
     const std::optional<store::ClaimRow> live = co_await store::live_claim(*db, incident_id);
     if (live) throw conflict(live);
+    co_await attach_images(ctx, *db, facts->contract_id, image_ids, in.receipts);
 
     billing::IncidentFacts inc;
     inc.covered = facts->eligible;
@@ -263,7 +266,7 @@ awaitable<Reply> create_claim(RequestContext& ctx) {
     row.used_at = in.used_at;
     row.received_at = in.received_at;
     row.received_on = d.received_on;
-    row.receipts_json = receipts_json(in.receipts, d.receipt_counted).dump();
+    row.receipts_json = receipts_json(in.receipts, d.receipt_counted, image_ids).dump();
     row.no_receipt_reason = in.no_receipt_reason;
     row.decision = std::string(billing::to_string(d.decision));
     row.approved_yen = d.approved_yen;
@@ -618,7 +621,6 @@ awaitable<Reply> partner_statement(RequestContext& ctx) {
 }  // namespace
 
 void add_claim_routes(Router& r) {
-    r.add_public(http::verb::post, "/v1/customer/sessions", create_customer_session);
     r.add(http::verb::post, "/v1/claims", {Role::admin, Role::agent, Role::customer},
           create_claim);
     // Reviewers (the back office) review claims and pay them, beside the existing roles.

@@ -19,8 +19,11 @@
 #include "store/contracts.hpp"
 #include "store/incidents.hpp"
 #include "store/jobs.hpp"
+#include "store/job_extras.hpp"
 #include "store/partners.hpp"
 #include "store/shops.hpp"
+#include "api/image_workers.hpp"
+#include "media/image.hpp"
 
 namespace roadside::api {
 
@@ -41,6 +44,8 @@ constexpr std::size_t kEstimateCandidates = 5;
 constexpr std::size_t kNearestShops = 5;
 // 第2条3(5) across calls: how far back the estimate looks for the vehicle's earlier free tow.
 constexpr int kPreviousTowDays = 30;
+constexpr std::size_t kMaxSignatureBytes = 200 * 1024;
+constexpr std::int64_t kMaxSignaturePixels = 4096 * 4096;
 
 ApiError job_not_found() {
     return ApiError(404, "job_not_found", "no job with this id");
@@ -208,13 +213,35 @@ bool partner_owns(const RequestContext& ctx, const store::JobRow& j) {
                                                    *j.partner_id == *ctx.principal.partner_id);
 }
 
+// What a crew needs before it sets off (issue 14): the car, which decides wrecker or carrier,
+// the holder, the occupants and the caller.
+void add_crew(json& out, const std::map<std::string, store::CrewDetails>& crew) {
+    const auto it = crew.find(out.value("job_id", ""));
+    if (it == crew.end()) return;
+    const store::CrewDetails& d = it->second;
+    out["vehicle"] = {{"plate", d.plate},
+                      {"kind", d.kind},
+                      {"length_mm", d.length_mm},
+                      {"width_mm", d.width_mm},
+                      {"height_mm", d.height_mm ? json(*d.height_mm) : json()},
+                      {"gross_weight_kg", d.gross_weight_kg}};
+    out["holder_name"] = d.holder_name;
+    out["occupants"] = d.occupants ? json(*d.occupants) : json();
+    out["caller_name"] = d.caller_name;
+    out["caller_phone"] = d.caller_phone;
+}
+
 // The job with its offers, as the caller may see it.
 awaitable<Reply> job_reply(RequestContext& ctx, store::Connection& db, const store::JobRow& job,
                            int status) {
     const auto offers = co_await store::job_offers(db, job.id);
     std::optional<std::string> only;
     if (ctx.principal.role == Role::partner) only = ctx.principal.partner_id;
-    co_return Reply::json(status, job_json(job, &offers, only));
+    json out = job_json(job, &offers, only);
+    const std::vector<std::string> ids{job.id};
+    const auto crew = co_await store::crew_details(db, ids);
+    add_crew(out, crew);
+    co_return Reply::json(status, out);
 }
 
 // The same, re-read after a change.
@@ -456,8 +483,14 @@ awaitable<Reply> list_partner_jobs(RequestContext& ctx) {
     store::Connection* db = co_await ctx.db();
     const std::string partner_id = ctx.principal.partner_id.value_or("");
     const auto jobs = co_await store::partner_jobs(*db, partner_id, kPartnerJobsLimit);
+    std::vector<std::string> ids;
+    for (const auto& j : jobs) ids.push_back(j.id);
+    const auto crew = co_await store::crew_details(*db, ids);
     json list = json::array();
-    for (const auto& j : jobs) list.push_back(job_json(j, nullptr, std::nullopt));
+    for (const auto& j : jobs) {
+        list.push_back(job_json(j, nullptr, std::nullopt));
+        add_crew(list.back(), crew);
+    }
     co_return Reply::json(200, {{"jobs", list}});
 }
 
@@ -602,9 +635,82 @@ int tires_of(const store::JobRow& job) {
     return t.is_number_integer() ? std::clamp(t.get<int>(), 1, 8) : 1;
 }
 
+// The charges a completion would bring, computed the same way for the completion itself and for
+// its preview.
+awaitable<billing::Charges> completion_charges(RequestContext& ctx, store::Connection& db,
+                                               const store::JobRow& job,
+                                               const CompletionInput& in) {
+    const IncidentForJob loaded = co_await load_incident(ctx, db, job.incident_id, false);
+    billing::CompletionFacts facts;
+    facts.service = dispatch::parse_service(job.service).value();
+    facts.free = job.free;
+    facts.tires = tires_of(job);
+    facts.tow_distance_m = in.tow_distance_m.value_or(0);
+    facts.storage_minutes = in.storage_minutes.value_or(0);
+    facts.fuel_litres = in.fuel_litres;
+    facts.extras = in.extras;
+    facts.free_tow_km = loaded.free_tow_km;
+    try {
+        co_return billing::job_charges(ctx.app.tariff, facts);
+    } catch (const billing::ChargeError& e) {
+        throw ApiError(400, e.code, e.what(), {{"field", e.field}});
+    }
+}
+
+// The customer's signature (issue 14): `signature` is a PNG as base64, at most
+// kMaxSignatureBytes once decoded, that must decode completely within kMaxSignaturePixels; it is
+// kept re-encoded, without metadata.
+awaitable<std::optional<media::StoredImage>> read_signature(RequestContext& ctx, const Fields& f) {
+    // Read raw: the request body limit bounds it, and an over-size signature gets its own code.
+    const json* raw = f.raw("signature");
+    if (raw == nullptr || raw->is_null()) co_return std::nullopt;
+    if (!raw->is_string()) invalid_field("signature", "a PNG image as base64");
+    std::optional<std::string> png = decode_base64(raw->get_ref<const std::string&>());
+    if (!png) invalid_field("signature", "a PNG image as base64");
+    if (png->size() > kMaxSignatureBytes) {
+        throw ApiError(400, "signature_too_large",
+                       "the signature must be a PNG of at most 200 KB",
+                       {{"field", "signature"}, {"max_bytes", kMaxSignatureBytes}});
+    }
+    auto work = [bytes = std::move(*png)] {
+        return media::reencode_signature(bytes, kMaxSignaturePixels);
+    };
+    media::ImageOutcome checked = co_await ctx.app.images->run(std::move(work));
+    if (!checked.image) {
+        throw ApiError(400, "invalid_signature", "the signature is not a readable PNG image",
+                       {{"field", "signature"},
+                        {"reason", std::string(media::to_string(*checked.refusal))}});
+    }
+    co_return std::move(*checked.image);
+}
+
+// Kept with the job: when (the database's clock) and where the truck was — the position the
+// completion gives, else the partner's last reported one.
+awaitable<void> store_signature(RequestContext& ctx, store::Connection& db,
+                                const store::JobRow& job, const media::StoredImage& png,
+                                std::optional<geo::LatLon> position) {
+    if (!position) {
+        const auto partner = co_await store::find_partner(db, *job.partner_id);
+        position = partner ? partner->position : job.location;
+    }
+    store::NewSignature s;
+    s.job_id = job.id;
+    s.png = png.bytes;
+    s.sha256 = sha256_raw(png.bytes);
+    s.width = png.width;
+    s.height = png.height;
+    s.position = *position;
+    s.signed_by = ctx.principal.actor();
+    co_await store::insert_signature(db, s);
+}
+
 awaitable<Reply> complete_job(RequestContext& ctx) {
     const json body = parse_body(ctx.req.body());
     const Fields f(body);
+    // The signature is checked (off the I/O threads) before the job is locked.
+    const std::optional<media::StoredImage> signature = co_await read_signature(ctx, f);
+    std::optional<geo::LatLon> position;
+    if (f.has("position")) position = f.latlon("position");
     store::Connection* db = co_await ctx.tx();
     const std::string id = ctx.param("id");
     const store::JobRow job = co_await lock_partner_job(ctx, *db, id);
@@ -614,22 +720,8 @@ awaitable<Reply> complete_job(RequestContext& ctx) {
                                   dispatch::JobStatus::completed, service)) {
         throw invalid_transition(job.status, "completed");
     }
-    const IncidentForJob loaded = co_await load_incident(ctx, *db, job.incident_id, false);
-    billing::CompletionFacts facts;
-    facts.service = service;
-    facts.free = job.free;
-    facts.tires = tires_of(job);
-    facts.tow_distance_m = in.tow_distance_m.value_or(0);
-    facts.storage_minutes = in.storage_minutes.value_or(0);
-    facts.fuel_litres = in.fuel_litres;
-    facts.extras = in.extras;
-    facts.free_tow_km = loaded.free_tow_km;
-    billing::Charges charges;
-    try {
-        charges = billing::job_charges(ctx.app.tariff, facts);
-    } catch (const billing::ChargeError& e) {
-        throw ApiError(400, e.code, e.what(), {{"field", e.field}});
-    }
+    const billing::Charges charges = co_await completion_charges(ctx, *db, job, in);
+    if (signature) co_await store_signature(ctx, *db, job, *signature, position);
     store::Completion c;
     c.outcome = in.outcome;
     c.tow_distance_m = in.tow_distance_m;
@@ -645,10 +737,55 @@ awaitable<Reply> complete_job(RequestContext& ctx) {
                      in.tow_distance_m ? json(km_from_m(*in.tow_distance_m)) : json()},
                     {"covered_yen", charges.covered_yen},
                     {"customer_yen", charges.customer_yen},
-                    {"customer_signed", in.customer_signed}});
+                    {"customer_signed", in.customer_signed || signature.has_value()},
+                    {"signature", signature.has_value()}});
     const std::string actor = ctx.principal.actor();
     co_await store::append_incident_event(*db, job.incident_id, actor, "job_completed", data);
     co_return co_await job_reply(ctx, *db, id, 200);
+}
+
+// POST /v1/jobs/{id}/charges/preview: the split a completion with this body would bring,
+// computed by the same code, with nothing changed (the crew shows it before the final tap).
+awaitable<Reply> preview_charges(RequestContext& ctx) {
+    const json body = parse_body(ctx.req.body());
+    const Fields f(body);
+    const std::string& id = ctx.param("id");
+    if (!is_uuid(id)) throw job_not_found();
+    store::Connection* db = co_await ctx.db();
+    const auto job = co_await store::find_job(*db, id);
+    if (!job || !partner_owns(ctx, *job)) throw job_not_found();
+    const auto service = dispatch::parse_service(job->service).value();
+    const CompletionInput in = read_completion(f, service);
+    const billing::Charges charges = co_await completion_charges(ctx, *db, *job, in);
+    const bool can_complete = dispatch::can_transition(
+        dispatch::parse_job_status(job->status).value(), dispatch::JobStatus::completed, service);
+    co_return Reply::json(200, {{"job_id", job->id},
+                                {"status", job->status},
+                                {"can_complete", can_complete},
+                                {"charges", charges_json(charges)}});
+}
+
+// GET /v1/jobs/{id}/signature: the PNG the customer signed, to agents, admins and the job's
+// partner.
+awaitable<Reply> get_signature(RequestContext& ctx) {
+    const std::string& id = ctx.param("id");
+    if (!is_uuid(id)) throw job_not_found();
+    store::Connection* db = co_await ctx.db();
+    const auto job = co_await store::find_job(*db, id);
+    if (!job || !partner_owns(ctx, *job)) throw job_not_found();
+    auto sig = co_await store::find_signature(*db, id);
+    if (!sig) throw ApiError(404, "signature_not_found", "this job has no signature");
+    Reply r;
+    r.status = 200;
+    r.content_type = "image/png";
+    r.body = std::move(sig->png);
+    r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+    r.headers.emplace_back("Content-Security-Policy", "default-src 'none'; sandbox");
+    r.headers.emplace_back("ETag", "\"" + sig->sha256_hex + "\"");
+    r.headers.emplace_back("X-Signed-At", core::format_japan_time(sig->signed_at));
+    r.headers.emplace_back("X-Signed-Position", std::to_string(sig->position.lat_deg) + "," +
+                                                    std::to_string(sig->position.lon_deg));
+    co_return r;
 }
 
 std::string cancelled_event(const store::JobRow& job, const store::Cancellation& c) {
@@ -723,6 +860,10 @@ void add_job_routes(Router& r) {
     r.add(http::verb::post, "/v1/jobs/{id}/complete", {Role::partner}, complete_job);
     r.add(http::verb::post, "/v1/jobs/{id}/cancel", {Role::admin, Role::agent}, cancel_job);
     r.add(http::verb::post, "/v1/jobs/{id}/dispatch", {Role::admin, Role::agent}, redispatch_job);
+    r.add(http::verb::post, "/v1/jobs/{id}/charges/preview",
+          {Role::admin, Role::agent, Role::partner}, preview_charges);
+    r.add(http::verb::get, "/v1/jobs/{id}/signature", {Role::admin, Role::agent, Role::partner},
+          get_signature);
 }
 
 }  // namespace roadside::api

@@ -20,6 +20,7 @@
 
 #include "api/log.hpp"
 #include "api/pipeline.hpp"
+#include <array>
 
 namespace roadside::api {
 
@@ -129,14 +130,19 @@ awaitable<void> write_error(beast::tcp_stream& stream, int status, std::string_v
     co_await beast::http::async_write(stream, res, asio::as_tuple(use_awaitable));
 }
 
-// The response for a request that could not be read; nullopt when the peer is simply gone.
+awaitable<void> answer_too_large(beast::tcp_stream& stream, std::size_t body_limit) {
+    // The message is built before the co_await (GCC 12 and string temporaries in co_await).
+    const std::string message =
+        "the request body is larger than " + std::to_string(body_limit) + " bytes";
+    co_await write_error(stream, 413, "body_too_large", message);
+}
+
+// The response for a request that could not be read; false when the peer is simply gone.
 awaitable<bool> answer_read_error(beast::tcp_stream& stream, const boost::system::error_code& ec,
                                   std::size_t body_limit) {
     using he = beast::http::error;
     if (ec == he::body_limit) {
-        co_await write_error(
-            stream, 413, "body_too_large",
-            "the request body is larger than " + std::to_string(body_limit) + " bytes");
+        co_await answer_too_large(stream, body_limit);
         co_return true;
     }
     if (ec == he::header_limit) {
@@ -176,7 +182,94 @@ awaitable<std::optional<boost::system::error_code>> read_with_deadline(
     co_return std::nullopt;
 }
 
+// After an answer to a request whose body was not read (413, 408…): the sending side is shut
+// down and what the client still sends is read and dropped, up to `max_bytes` or `timeout`, before
+// the socket is closed. Closing a socket with unread data makes the kernel reset the connection,
+// and a reset can destroy the answer before the client has read it; this way a browser that is
+// still uploading 50 MB sees the 413.
+awaitable<void> linger(tcp::socket& socket, std::size_t max_bytes, std::chrono::seconds timeout) {
+    boost::system::error_code ignored;
+    socket.shutdown(tcp::socket::shutdown_send, ignored);
+    asio::steady_timer deadline(socket.get_executor(), timeout);
+    auto drain = [&]() -> awaitable<void> {
+        std::array<char, 64 * 1024> scratch{};
+        std::size_t dropped = 0;
+        while (dropped < max_bytes) {
+            auto [ec, n] = co_await socket.async_read_some(asio::buffer(scratch),
+                                                           asio::as_tuple(use_awaitable));
+            if (ec) co_return;  // the client closed (or reset) its side: done
+            dropped += n;
+        }
+    };
+    co_await (drain() || deadline.async_wait(asio::as_tuple(use_awaitable)));
+}
+
+// The target's path, without the query.
+std::string_view target_path(std::string_view target) {
+    return target.substr(0, target.find('?'));
+}
+
 }  // namespace
+
+const Route* Server::route_of(const Request& header) const {
+    return router_.match(header.method(), target_path(header.target())).route;
+}
+
+// Reads one request: the header (header timeout), then, within the route's own body limit, the
+// body (request or upload timeout). nullopt when the connection must end: the peer left, or the
+// request could not be read and was answered (then lingering, so that the answer arrives).
+awaitable<std::optional<Request>> Server::read_request(Session& s) {
+    const auto& settings = app_.settings;
+    namespace http = beast::http;
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(settings.header_limit_bytes));
+    // The largest body any route takes; the route's own limit is applied once the header says
+    // which route it is.
+    const std::size_t largest =
+        std::max(settings.body_limit_bytes, settings.receipt_image_max_bytes);
+    parser.body_limit(largest);
+    const auto linger_after = [&](bool answered) -> awaitable<void> {
+        if (answered) {
+            co_await linger(s.stream.socket(), settings.linger_max_bytes,
+                            settings.linger_timeout_s);
+        }
+    };
+    // Reads race a timer on the raw socket: tcp_stream's own timeout would close the socket and
+    // leave no way to answer 408.
+    const auto header = co_await read_with_deadline(s.stream.socket(), s.buffer, parser,
+                                                    settings.header_timeout_s, true);
+    if (header) {
+        co_await linger_after(co_await answer_read_error(s.stream, *header, largest));
+        co_return std::nullopt;
+    }
+    const Route* route = route_of(parser.get());
+    const bool upload = route != nullptr && route->upload;
+    const std::size_t body_limit =
+        upload ? settings.receipt_image_max_bytes : settings.body_limit_bytes;
+    if (parser.content_length() && *parser.content_length() > body_limit) {
+        // Answered before the body is read (and without a 100 Continue).
+        co_await answer_too_large(s.stream, body_limit);
+        co_await linger_after(true);
+        co_return std::nullopt;
+    }
+    parser.body_limit(body_limit);
+    if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
+        http::response<http::empty_body> go_on{http::status::continue_, 11};
+        s.stream.expires_after(settings.request_timeout_s);
+        auto [cec, cn] = co_await http::async_write(s.stream, go_on, asio::as_tuple(use_awaitable));
+        if (cec) co_return std::nullopt;
+    }
+    if (!parser.is_done()) {
+        const auto body = co_await read_with_deadline(
+            s.stream.socket(), s.buffer, parser,
+            upload ? settings.upload_timeout_s : settings.request_timeout_s, false);
+        if (body) {
+            co_await linger_after(co_await answer_read_error(s.stream, *body, body_limit));
+            co_return std::nullopt;
+        }
+    }
+    co_return parser.release();
+}
 
 awaitable<void> Server::run_session(std::shared_ptr<Session> s) {
     const auto& settings = app_.settings;
@@ -184,34 +277,9 @@ awaitable<void> Server::run_session(std::shared_ptr<Session> s) {
     try {
         for (;;) {
             if (!co_await wait_for_request(*s)) break;
-            http::request_parser<http::string_body> parser;
-            parser.header_limit(static_cast<std::uint32_t>(settings.header_limit_bytes));
-            parser.body_limit(settings.body_limit_bytes);
-
-            // Reads race a timer on the raw socket: tcp_stream's own timeout would close the
-            // socket and leave no way to answer 408.
-            const auto header = co_await read_with_deadline(s->stream.socket(), s->buffer, parser,
-                                                            settings.header_timeout_s, true);
-            if (header) {
-                co_await answer_read_error(s->stream, *header, settings.body_limit_bytes);
-                break;
-            }
-            if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
-                http::response<http::empty_body> go_on{http::status::continue_, 11};
-                s->stream.expires_after(settings.request_timeout_s);
-                auto [cec, cn] =
-                    co_await http::async_write(s->stream, go_on, asio::as_tuple(use_awaitable));
-                if (cec) break;
-            }
-            if (!parser.is_done()) {
-                const auto body = co_await read_with_deadline(s->stream.socket(), s->buffer, parser,
-                                                              settings.request_timeout_s, false);
-                if (body) {
-                    co_await answer_read_error(s->stream, *body, settings.body_limit_bytes);
-                    break;
-                }
-            }
-            Request req = parser.release();
+            std::optional<Request> read = co_await read_request(*s);
+            if (!read) break;
+            Request req = std::move(*read);
 
             asio::steady_timer deadline(s->stream.get_executor(), settings.request_timeout_s);
             auto outcome = co_await (handle_request(app_, router_, req, s->remote) ||

@@ -36,6 +36,9 @@ class Server {
     boost::asio::awaitable<bool> wait_for_request(Session& s);
     boost::asio::awaitable<void> stream_response(Session& s, const Response& head,
                                                  std::shared_ptr<StreamSource> source);
+    // The route a request's header names (nullptr when none): decides its body limit.
+    const Route* route_of(const Request& header) const;
+    boost::asio::awaitable<std::optional<Request>> read_request(Session& s);
 
     boost::asio::io_context& ioc_;
     App& app_;

@@ -63,6 +63,9 @@ struct Receipt {
     std::string issuer;
     ReceiptKind kind = ReceiptKind::taxi_fare;
     std::optional<std::string> receipt_no;  // the number printed on it, when it has one
+    // What identifies the receipt's image, when one is attached (the upload's SHA-256): the same
+    // image twice is the same receipt, whatever the lines say (issue 14).
+    std::optional<std::string> image;
 };
 
 // Whether two receipts of a claim are the same document: the same receipt number from the same

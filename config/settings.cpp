@@ -131,6 +131,57 @@ void apply_console_settings(ServerSettings& s, const json& doc, const std::strin
     num("event_stream_queue_max", s.event_stream_queue_max, 1, 100'000);
 }
 
+// Page paths are joined to URLs: an absolute path without a query or fragment.
+std::string page_field(const json& doc, const char* field, const std::string& file) {
+    const std::string v = string_field(doc, field, file);
+    if (v.empty() || v.front() != '/' || v.find_first_of("?# ") != std::string::npos) {
+        throw ConfigError(file + ": field \"" + field + "\": must be a path starting with /");
+    }
+    return v;
+}
+
+// The settings of issue 14 (customer sign-in codes, SMS, links, receipt images, lingering).
+void apply_phone_settings(ServerSettings& s, const json& doc, const std::string& file) {
+    auto num = [&](const char* f, auto& target, std::int64_t min, std::int64_t max) {
+        if (doc.contains(f)) {
+            target = static_cast<std::remove_reference_t<decltype(target)>>(
+                bounded_int(doc, f, min, max, file));
+        }
+    };
+    auto secs = [&](const char* f, std::chrono::seconds& target, std::int64_t max) {
+        if (doc.contains(f)) target = std::chrono::seconds{bounded_int(doc, f, 1, max, file)};
+    };
+    secs("signin_code_ttl_s", s.signin_code_ttl_s, 86400);
+    num("signin_code_max_attempts", s.signin_code_max_attempts, 1, 100);
+    if (doc.contains("sms_outbox_file")) {
+        s.sms_outbox_file = string_field(doc, "sms_outbox_file", file);
+    }
+    secs("location_link_ttl_s", s.location_link_ttl_s, 7 * 86400);
+    secs("tracking_link_ttl_s", s.tracking_link_ttl_s, 30 * 86400);
+    if (doc.contains("public_base_url")) {
+        s.public_base_url = string_field(doc, "public_base_url", file);
+        while (!s.public_base_url.empty() && s.public_base_url.back() == '/') {
+            s.public_base_url.pop_back();
+        }
+    }
+    if (doc.contains("location_link_page")) {
+        s.location_link_page = page_field(doc, "location_link_page", file);
+    }
+    if (doc.contains("tracking_link_page")) {
+        s.tracking_link_page = page_field(doc, "tracking_link_page", file);
+    }
+    num("receipt_image_max_bytes", s.receipt_image_max_bytes, 1024, 64 * 1024 * 1024);
+    num("receipt_image_max_pixels", s.receipt_image_max_pixels, 1024, 200'000'000);
+    num("receipt_image_max_side_px", s.receipt_image_max_side_px, 64, 20'000);
+    num("receipt_images_per_claim", s.receipt_images_per_claim, 1, 50);
+    num("pdf_render_dpi", s.pdf_render_dpi, 36, 600);
+    num("image_workers", s.image_workers, 1, 64);
+    num("image_queue_max", s.image_queue_max, 0, 10'000);
+    secs("upload_timeout_s", s.upload_timeout_s, 3600);
+    num("linger_max_bytes", s.linger_max_bytes, 0, 1024LL * 1024 * 1024);
+    secs("linger_timeout_s", s.linger_timeout_s, 600);
+}
+
 void apply_file(ServerSettings& s, const std::filesystem::path& path) {
     std::ifstream in(path);
     if (!in) return;  // the file is optional
@@ -172,7 +223,25 @@ void apply_file(ServerSettings& s, const std::filesystem::path& path) {
                                         "signin_slow_base_ms",
                                         "signin_slow_max_ms",
                                         "signin_max_failures_per_contract",
-                                        "signin_max_failures_per_address"};
+                                        "signin_max_failures_per_address",
+                                        "signin_code_ttl_s",
+                                        "signin_code_max_attempts",
+                                        "sms_outbox_file",
+                                        "location_link_ttl_s",
+                                        "tracking_link_ttl_s",
+                                        "public_base_url",
+                                        "location_link_page",
+                                        "tracking_link_page",
+                                        "receipt_image_max_bytes",
+                                        "receipt_image_max_pixels",
+                                        "receipt_image_max_side_px",
+                                        "receipt_images_per_claim",
+                                        "pdf_render_dpi",
+                                        "image_workers",
+                                        "image_queue_max",
+                                        "upload_timeout_s",
+                                        "linger_max_bytes",
+                                        "linger_timeout_s"};
     for (const auto& [key, value] : doc.items()) {
         bool ok = false;
         for (const char* k : known) ok = ok || key == k;
@@ -227,6 +296,7 @@ void apply_file(ServerSettings& s, const std::filesystem::path& path) {
     if (s.signin_slow_max_ms < s.signin_slow_base_ms) {
         throw ConfigError(file + ": field \"signin_slow_max_ms\": must not be below signin_slow_base_ms");
     }
+    apply_phone_settings(s, doc, file);
     auto real = [&](const char* f, double& target, double min, double max) {
         if (doc.contains(f)) target = bounded_number(doc, f, min, max, file);
     };
@@ -270,6 +340,7 @@ ServerSettings load_settings(const std::optional<std::filesystem::path>& config_
     if (const auto url = env("ROADSIDE_DATABASE_URL")) s.database_url = *url;
     if (const auto token = env("ROADSIDE_ADMIN_TOKEN")) s.admin_token = *token;
     if (const auto web = env("ROADSIDE_WEB_DIR")) s.web_dir = *web;
+    if (const auto outbox = env("ROADSIDE_SMS_OUTBOX")) s.sms_outbox_file = *outbox;
     s.io_threads = env_int(env, "ROADSIDE_IO_THREADS", 1, 64, s.io_threads);
     s.db_pool_size = env_int(env, "ROADSIDE_DB_POOL_SIZE", 1, 256, s.db_pool_size);
     s.offer_timeout_s = std::chrono::seconds{env_int(env, "ROADSIDE_OFFER_TIMEOUT_S", 1, 3600,

@@ -106,6 +106,47 @@ struct ServerSettings {
     int event_streams_max = 2000;
     int event_streams_max_per_principal = 16;
     int event_stream_queue_max = 256;  // frames waiting for a slow reader, then it is cut off
+
+    // The one-time code of a customer sign-in (issue 14): sent by SMS, valid signin_code_ttl_s,
+    // at most signin_code_max_attempts tries, one use. With sign-in in two steps the limits above
+    // change meaning: signin_max_failures_per_contract counts one contract number *from one
+    // address* (a stranger locks out only himself), and the contract number alone is only ever
+    // slowed down (from signin_slow_after_failures on), never refused.
+    std::chrono::seconds signin_code_ttl_s{600};
+    int signin_code_max_attempts = 5;
+    // The SMS adapter's default only logs ("sms to=<number> text=<text>" on stderr). When set
+    // (ROADSIDE_SMS_OUTBOX), every message is also appended to this file, one line each: for
+    // the demo, the tests and the load generator. Off by default.
+    std::string sms_outbox_file;
+
+    // Links for the customer's phone (issue 14). The URL handed out is
+    // public_base_url + page + "#" + token: the token travels in the fragment, which browsers
+    // never send to a server, so it stays out of access logs and Referer headers.
+    std::chrono::seconds location_link_ttl_s{30 * 60};
+    std::chrono::seconds tracking_link_ttl_s{24 * 3600};
+    std::string public_base_url;  // "" → relative URLs
+    std::string location_link_page = "/customer/location.html";
+    std::string tracking_link_page = "/customer/track.html";
+
+    // Receipt images (POST /v1/receipt-images). The upload route reads bodies up to
+    // receipt_image_max_bytes within upload_timeout_s; every other route keeps body_limit_bytes.
+    // An image whose header declares more than receipt_image_max_pixels is refused before it is
+    // decoded (a decompression bomb); what is stored is re-encoded, at most
+    // receipt_image_max_side_px on its longer side. image_workers threads re-encode (off the
+    // I/O threads), with at most image_queue_max uploads waiting (503 overloaded beyond).
+    std::size_t receipt_image_max_bytes = 10 * 1024 * 1024;
+    std::int64_t receipt_image_max_pixels = 40'000'000;
+    int receipt_image_max_side_px = 4096;
+    int receipt_images_per_claim = 10;
+    int pdf_render_dpi = 150;
+    int image_workers = 2;
+    int image_queue_max = 16;
+    std::chrono::seconds upload_timeout_s{120};
+    // A body refused as too large is answered, then up to linger_max_bytes more of it are read
+    // and dropped for at most linger_timeout_s before the connection closes: closing with unread
+    // data would reset the connection and the client could lose the 413.
+    std::size_t linger_max_bytes = 64 * 1024 * 1024;
+    std::chrono::seconds linger_timeout_s{10};
 };
 
 using EnvLookup = std::function<std::optional<std::string>(const char*)>;
@@ -114,8 +155,8 @@ EnvLookup process_env();
 // Reads <config_dir>/server.json when it exists, then applies ROADSIDE_* variables:
 // ROADSIDE_CONFIG_DIR, ROADSIDE_LISTEN (host:port), ROADSIDE_DATABASE_URL, ROADSIDE_ADMIN_TOKEN,
 // ROADSIDE_IO_THREADS, ROADSIDE_DB_POOL_SIZE, ROADSIDE_OFFER_TIMEOUT_S, ROADSIDE_BEHIND_TLS,
-// ROADSIDE_WEB_DIR. Throws ConfigError naming the file or variable and the field when a value is
-// unusable or a required one (database URL, admin token) is missing.
+// ROADSIDE_WEB_DIR, ROADSIDE_SMS_OUTBOX. Throws ConfigError naming the file or variable and the
+// field when a value is unusable or a required one (database URL, admin token) is missing.
 ServerSettings load_settings(const std::optional<std::filesystem::path>& config_dir_arg,
                              const EnvLookup& env);
 

@@ -124,6 +124,16 @@ std::string format_japan_time(Instant t) {
     return buf;
 }
 
+std::string format_japan_time_ms(std::int64_t epoch_ms) {
+    const std::int64_t ms = ((epoch_ms % 1000) + 1000) % 1000;
+    const Instant whole{seconds{(epoch_ms - ms) / 1000}};
+    std::string text = format_japan_time(whole);  // ...ss+09:00
+    char frac[8];
+    std::snprintf(frac, sizeof frac, ".%03d", static_cast<int>(ms));
+    text.insert(text.size() - 6, frac);
+    return text;
+}
+
 Instant now_seconds() {
     return floor<seconds>(system_clock::now());
 }

@@ -5,6 +5,7 @@
 // UTC+9 with no daylight saving time since 1951, so a constant offset is exact for every date this
 // system handles; no time-zone database is needed.
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,6 +43,8 @@ std::string format_date(Date d);
 std::optional<Instant> parse_rfc3339(std::string_view text);
 // "YYYY-MM-DDThh:mm:ss+09:00".
 std::string format_japan_time(Instant t);
+// "YYYY-MM-DDThh:mm:ss.mmm+09:00" from milliseconds since the epoch (deadlines a countdown shows).
+std::string format_japan_time_ms(std::int64_t epoch_ms);
 
 Instant now_seconds();  // the only clock read; pure modules never call it
 

@@ -8,6 +8,7 @@
 #   - the server's resident memory, idle and under load;
 #   - the delay of a live event from a partner's request to an agent's stream (bench-events),
 #     with 1,000 other streams open.
+#   - a 5 MB receipt photo: upload end to end, the re-encode's CPU, memory with 10 at once.
 # Installs what is missing (PostGIS too), builds Release into build/, starts a throwaway
 # PostgreSQL cluster and the server on free ports, and stops and removes both on exit, failure
 # included. The raw results stay in build/bench-results/.
@@ -80,7 +81,7 @@ IO_THREADS="$(nproc)"
 STARTED_NS="$(date +%s%N)"
 install_missing_packages postgresql-15-postgis-3
 build "$ROOT/build" Release OFF roadside bench-http bench-postgis bench-report bench-select \
-    bench-events
+    bench-events bench-upload
 BIN="$ROOT/build/bin"
 LOAD_BEFORE="$(cut -d' ' -f1 /proc/loadavg)"
 
@@ -393,6 +394,14 @@ EVENTS_CMD=("$BIN/bench-events" --port "$HTTP_PORT" --streams "$EVENT_STREAMS" -
 record bench_events "ROADSIDE_BENCH_TOKEN=\$ROADSIDE_ADMIN_TOKEN" "${EVENTS_CMD[@]}"
 ROADSIDE_BENCH_TOKEN="$ROADSIDE_ADMIN_TOKEN" "${EVENTS_CMD[@]}" | tee "$RES/events.out" >&2 \
     || die "bench-events: an event did not arrive or a request failed"
+
+UPLOAD_RUNS=10
+[ "$QUICK" -eq 1 ] && UPLOAD_RUNS=3
+say "receipt photos: a 5 MB photo uploaded $UPLOAD_RUNS times, then 10 at once (bench-upload)"
+UPLOAD=("$BIN/bench-upload" --port "$HTTP_PORT" --photo-mb 5 --runs "$UPLOAD_RUNS" --concurrent 10
+        --rss-pid "$server_pid" --out "$RES/upload.kv")
+record upload "ROADSIDE_BENCH_TOKEN=\$AGENT_TOKEN" "${UPLOAD[@]}"
+ROADSIDE_BENCH_TOKEN="$AGENT_TOKEN" "${UPLOAD[@]}" >&2 || die "bench-upload: an upload was not stored"
 
 # perf_top FILE.perf ARGS...: perf report's first lines, names cut short.
 perf_top() {

@@ -8,7 +8,8 @@ JOBS="${JOBS:-$(nproc 2>/dev/null || echo 2)}"
 # Debian 12 packages the build, the tests and the server need.
 PACKAGES=(g++ cmake ninja-build pkg-config libboost1.81-dev libgeographiclib-dev libpq-dev
           nlohmann-json3-dev libgtest-dev libgmock-dev libssl-dev postgresql-15
-          postgresql-client-15 util-linux procps iproute2 libsodium-dev)
+          postgresql-client-15 util-linux procps iproute2 libsodium-dev
+          libvips-dev zlib1g-dev)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

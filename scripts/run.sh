@@ -51,6 +51,9 @@ export ROADSIDE_ADMIN_TOKEN
 export ROADSIDE_DATABASE_URL="host=$SOCK port=$PORT dbname=roadside user=postgres"
 export ROADSIDE_CONFIG_DIR="$ROOT/config"
 export ROADSIDE_LISTEN="${ROADSIDE_LISTEN:-127.0.0.1:8080}"
+# The demo has no SMS gateway: text messages (customers' sign-in codes, links) are logged and
+# also appended here, where the README walk-through and roadside-sim load read them.
+export ROADSIDE_SMS_OUTBOX="${ROADSIDE_SMS_OUTBOX:-$VAR/sms-outbox.log}"
 
 "$ROOT/build/bin/roadside" demo-data
 

@@ -29,6 +29,7 @@ export ROADSIDE_TEST_DATABASE_URL="host=127.0.0.1 port=$PORT dbname=postgres use
 export ROADSIDE_RELEASE_BIN="$ROOT/build/bin/roadside"
 export ASAN_OPTIONS="abort_on_error=1:detect_leaks=1:strict_string_checks=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+export LSAN_OPTIONS="suppressions=$ROOT/tests/lsan.supp:print_suppressions=0"
 
 say "running the tests"
 cd "$ROOT/build/sanitize"

@@ -52,6 +52,11 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& t
             if (!impl_->stream) {
                 impl_->stream.emplace(impl_->ioc);
                 impl_->stream->expires_after(timeout_);
+                if (!local_address_.empty()) {
+                    impl_->stream->socket().open(tcp::v4());
+                    impl_->stream->socket().bind(
+                        tcp::endpoint(asio::ip::make_address(local_address_), 0));
+                }
                 impl_->stream->connect(tcp::endpoint(asio::ip::make_address(host_),
                                                      static_cast<unsigned short>(port_)));
                 impl_->stream->socket().set_option(tcp::no_delay(true));

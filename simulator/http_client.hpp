@@ -24,6 +24,12 @@ class HttpClient {
     HttpClient& operator=(HttpClient&&) noexcept;
 
     void set_token(std::string token) { token_ = std::move(token); }
+    // Connect from this local address (a loopback address such as 127.0.0.2: tests play clients
+    // at other addresses). Takes effect on the next connection.
+    void set_local_address(std::string address) {
+        local_address_ = std::move(address);
+        close();
+    }
     const std::string& token() const { return token_; }
 
     // Sends one request and reads the answer. A keep-alive connection the server has closed in
@@ -47,6 +53,7 @@ class HttpClient {
     int port_;
     std::string token_;
     std::chrono::milliseconds timeout_;
+    std::string local_address_;
 };
 
 }  // namespace roadside::sim

@@ -1,4 +1,5 @@
 #include "simulator/load.hpp"
+#include "simulator/sms_outbox.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -709,6 +710,35 @@ class Scenario {
         return body;
     }
 
+    // The customer's two steps (issue 14): the pair earns a text message with a code, which the
+    // customer reads on the phone (here: in the server's SMS outbox) and types in. nullopt when
+    // sign-in is throttled.
+    std::optional<std::string> sign_in() {
+        const std::string si = "POST /v1/customer/sessions";
+        check_abandon();
+        const Answer challenge = c_.post(
+            si, "/v1/customer/sessions", "",
+            {{"contract_no", contract_.contract_no}, {"birth_date", contract_.birth_date}});
+        if (challenge.status == 429) {
+            r_.claims.emplace_back("skipped/signin_throttled");
+            return std::nullopt;
+        }
+        expect(challenge, 202, si);
+        const auto code =
+            wait_for_sign_in_code(s_.options.sms_outbox, challenge.str("reference"),
+                                  std::chrono::milliseconds{s_.options.request_timeout_ms});
+        if (!code) {
+            throw UnexpectedAnswer(cat(si, ": no code arrived in the SMS outbox ",
+                                       s_.options.sms_outbox, " (is the server's sms_outbox_file "
+                                       "this file?)"));
+        }
+        const std::string sc = "POST /v1/customer/sessions/{id}";
+        check_abandon();
+        const Answer session = c_.post(sc, "/v1/customer/sessions/" + challenge.str("challenge_id"),
+                                       "", {{"code", *code}});
+        return expect(session, 201, sc).str("token");
+    }
+
     void claim() {
         if (!plan_.claim) return;
         // A customer stranded far from home whose car was towed claims; the plan could not know
@@ -724,16 +754,9 @@ class Scenario {
         const bool paper = rng_.chance(kPaperFormShare);
         std::string claimant = agent();
         if (!paper) {
-            const std::string si = "POST /v1/customer/sessions";
-            check_abandon();
-            const Answer session = c_.post(
-                si, "/v1/customer/sessions", "",
-                {{"contract_no", contract_.contract_no}, {"birth_date", contract_.birth_date}});
-            if (session.status == 429) {
-                r_.claims.emplace_back("skipped/signin_throttled");
-                return;
-            }
-            claimant = expect(session, 201, si).str("token");
+            const std::optional<std::string> token = sign_in();
+            if (!token) return;
+            claimant = *token;
         }
         const auto body_for = [&](billing::Benefit benefit) {
             json body = claim_body(cp, benefit);

@@ -34,6 +34,10 @@ struct LoadOptions {
     std::optional<double> travel_share;
     double drain_timeout_s = 30;  // after the last start, how long calls in flight may finish
     std::int64_t request_timeout_ms = 10'000;
+    // Customers sign in with the one-time code the server texts them (issue 14); the load
+    // generator reads it where the server's logging SMS adapter appends every message: the
+    // server's sms_outbox_file (ROADSIDE_SMS_OUTBOX; scripts/run.sh sets var/sms-outbox.log).
+    std::string sms_outbox = "var/sms-outbox.log";
     bool quiet = false;  // no progress lines on stderr
 };
 

@@ -50,6 +50,9 @@ void usage(std::FILE* to) {
         "                          workload's 0.12; more gives more remote breakdowns and claims)\n"
         "  --drain-timeout S       seconds calls in flight may take to finish (default 30)\n"
         "  --request-timeout S     seconds per request (default 10)\n"
+        "  --sms-outbox FILE       where the server appends its text messages, for the\n"
+        "                          customers' sign-in codes (default $ROADSIDE_SMS_OUTBOX,\n"
+        "                          else var/sms-outbox.log, which scripts/run.sh sets)\n"
         "  --json FILE             also write the report as JSON\n"
         "  --quiet                 no progress lines on stderr\n"
         "  --help                  this text\n"
@@ -158,6 +161,7 @@ struct Target {
     std::string url = kDefaultUrl;
     std::optional<std::string> token;
     std::optional<std::string> token_file;
+    std::optional<std::string> sms_outbox;
 };
 
 // The options that shape the traffic; false when `name` is not one of them. `value` takes the
@@ -201,6 +205,9 @@ bool target_option(const std::string& name, Value&& value, Target& t, Parsed& p)
         if (t.token->empty()) throw BadArgument("--admin-token is empty");
     } else if (name == "--token-file") {
         t.token_file = value();
+    } else if (name == "--sms-outbox") {
+        t.sms_outbox = value();
+        if (t.sms_outbox->empty()) throw BadArgument("--sms-outbox names no file");
     } else if (name == "--json") {
         p.json_file = value();
         if (p.json_file->empty()) throw BadArgument("--json names no file");
@@ -255,6 +262,13 @@ Parsed parse_args(const std::vector<std::string>& args) {
     if (p.help) return p;
     parse_url(target.url, p.options);
     p.options.admin_token = admin_token(target);
+    // Where the customers' sign-in codes are read: given, else $ROADSIDE_SMS_OUTBOX, else the
+    // default of scripts/run.sh (LoadOptions::sms_outbox).
+    if (target.sms_outbox) {
+        p.options.sms_outbox = *target.sms_outbox;
+    } else if (const char* env = std::getenv("ROADSIDE_SMS_OUTBOX"); env && *env) {
+        p.options.sms_outbox = env;
+    }
     return p;
 }
 

@@ -16,7 +16,9 @@ namespace {
     "j.customer_yen, floor(extract(epoch FROM j.created_at))::bigint, j.created_by, "            \
     "floor(extract(epoch FROM j.updated_at))::bigint, i.lat, i.lon, i.problem, i.caller_phone, " \
     "floor(extract(epoch FROM j.completed_at))::bigint, j.destination_kind, j.shop_id, "         \
-    "j.unrepaired_since_previous_tow, j.cancelled_by, j.cancel_reason"
+    "j.unrepaired_since_previous_tow, j.cancelled_by, j.cancel_reason, "                         \
+    "floor(extract(epoch FROM j.offer_expires_at) * 1000)::bigint, "                             \
+    "EXISTS (SELECT 1 FROM job_signatures s WHERE s.job_id = j.id)"
 
 #define JOB_FROM " FROM jobs j JOIN incidents i ON i.id = j.incident_id"
 
@@ -113,7 +115,8 @@ constexpr Statement kInsertOffer{
     " UPDATE jobs SET status = 'offered', partner_id = $2, offer_expires_at = o.expires_at,"
     "  unassigned_reason = NULL, updated_at = now()"
     " FROM o WHERE jobs.id = $1"
-    " RETURNING floor(extract(epoch FROM o.expires_at))::bigint, o.seq"};
+    " RETURNING floor(extract(epoch FROM o.expires_at))::bigint, o.seq,"
+    " floor(extract(epoch FROM o.expires_at) * 1000)::bigint"};
 
 constexpr Statement kResolveLiveOffer{
     "offer_resolve",
@@ -224,6 +227,8 @@ JobRow read_job(const Result& r, int row) {
         if (!j.cancelled_by) throw DbError("jobs.cancelled_by holds \"" + *by + "\"", "", "");
     }
     j.cancel_reason = r.opt_string(row, col++);
+    j.offer_expires_at_ms = r.opt_int64(row, col++);
+    j.has_signature = r.boolean(row, col++);
     return j;
 }
 
@@ -358,7 +363,7 @@ awaitable<OfferMade> insert_offer(Connection& db, std::string_view job_id,
     Params p;
     p.add(job_id).add(partner_id).add(distance_m).add(timeout_s);
     const Result r = co_await db.query(kInsertOffer, p);
-    co_return OfferMade{instant(r.int64(0, 0)), static_cast<int>(r.int64(0, 1))};
+    co_return OfferMade{instant(r.int64(0, 0)), static_cast<int>(r.int64(0, 1)), r.int64(0, 2)};
 }
 
 awaitable<bool> resolve_live_offer(Connection& db, std::string_view job_id,

@@ -55,6 +55,8 @@ struct JobRow {
     bool unrepaired_since_previous_tow = false;  // 第2条3(5) across calls, as the agent marked it
     std::optional<dispatch::CancelledBy> cancelled_by;
     std::optional<std::string> cancel_reason;
+    std::optional<std::int64_t> offer_expires_at_ms;  // the deadline to the millisecond
+    bool has_signature = false;                       // the customer signed at completion
 };
 
 struct NewJob {
@@ -138,6 +140,7 @@ boost::asio::awaitable<std::vector<std::string>> busy_partners(Connection& db,
 struct OfferMade {
     core::Instant expires_at;
     int seq = 0;
+    std::int64_t expires_at_ms = 0;
 };
 boost::asio::awaitable<OfferMade> insert_offer(Connection& db, std::string_view job_id,
                                                std::string_view partner_id,

@@ -129,6 +129,16 @@ Params& Params::add_bytea(std::string_view bytes) {
     return *this;
 }
 
+Params& Params::add_binary(std::string_view bytes) {
+    return add_binary(std::string(bytes));
+}
+
+Params& Params::add_binary(std::string&& bytes) {
+    binary_.push_back(values_.size());
+    values_.emplace_back(std::move(bytes));
+    return *this;
+}
+
 Params& Params::add_text_array(const std::vector<std::string>& items) {
     // Array literal with every element quoted; quotes and backslashes escaped.
     std::string out = "{";
@@ -400,8 +410,21 @@ awaitable<Result> Connection::query(const Statement& st, const Params& params) {
     std::vector<const char*> values;
     values.reserve(params.values().size());
     for (const auto& v : params.values()) values.push_back(v ? v->c_str() : nullptr);
-    if (PQsendQueryPrepared(conn_, st.name, params.size(), values.data(), nullptr, nullptr, 0) ==
-        0) {
+    // Lengths and formats only matter for binary values (which may hold NUL bytes).
+    std::vector<int> lengths;
+    std::vector<int> formats;
+    if (!params.binary().empty()) {
+        lengths.assign(params.values().size(), 0);
+        formats.assign(params.values().size(), 0);
+        for (const std::size_t i : params.binary()) {
+            lengths[i] = static_cast<int>(params.values()[i]->size());
+            formats[i] = 1;
+        }
+    }
+    if (PQsendQueryPrepared(conn_, st.name, params.size(), values.data(),
+                            lengths.empty() ? nullptr : lengths.data(),
+                            formats.empty() ? nullptr : formats.data(),
+                            st.binary_result ? 1 : 0) == 0) {
         fail("sending a query to the database failed");
     }
     co_await flush();

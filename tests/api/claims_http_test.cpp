@@ -14,6 +14,7 @@
 #include "billing/zengin.hpp"
 #include "http_fixture.hpp"
 #include "job_support.hpp"
+#include "signin_support.hpp"
 
 namespace roadside::testing {
 namespace {
@@ -127,9 +128,8 @@ class ClaimsTest : public HttpTest {
     }
 
     HttpClient customer(const std::string& contract_no) {
-        const HttpResult r = HttpClient(server->port())
-                                 .post_json("/v1/customer/sessions",
-                                            {{"contract_no", contract_no}, {"birth_date", kBirthDate}});
+        HttpClient anon(server->port());
+        const HttpResult r = sign_in(*server, anon, contract_no, kBirthDate);
         EXPECT_EQ(r.status, 201) << r.body;
         return HttpClient(server->port(), r.json().value("token", ""));
     }
@@ -319,8 +319,11 @@ TEST_F(ClaimsTest, SignInNeverSaysWhichHalfWasWrong) {
             full_width.push_back(c);
         }
     }
-    const HttpResult ok = anon.post_json(
-        "/v1/customer/sessions", {{"contract_no", full_width}, {"birth_date", kBirthDate}});
+    // Issue 14: the right pair no longer signs in by itself; it earns a one-time code (202),
+    // and the code earns the session.
+    const HttpResult challenge = request_code(anon, full_width, kBirthDate);
+    ASSERT_EQ(challenge.status, 202) << challenge.body;
+    const HttpResult ok = enter_code(anon, challenge, code_for(*server, challenge));
     ASSERT_EQ(ok.status, 201) << ok.body;
     EXPECT_EQ(ok.json()["contract_id"], b.contract_id);
     EXPECT_EQ(ok.json()["role"], "customer");
@@ -351,18 +354,22 @@ TEST_F(ClaimsTest, RepeatedFailuresAreSlowedDownThenRefused) {
     EXPECT_GE(seconds[2], 0.45);
     EXPECT_GE(seconds[3], 0.95);
     EXPECT_GE(seconds[4], 1.95);
-    // The 5th failure locks the contract number for the window: even the right pair is a 429.
+    // The 5th failure locks the contract number for the window *from this address*: even the
+    // right pair is a 429 here.
     const HttpResult locked = anon.post_json(
         "/v1/customer/sessions", {{"contract_no", b.contract_no}, {"birth_date", kBirthDate}});
     EXPECT_EQ(locked.status, 429) << locked.body;
     EXPECT_EQ(locked.error_code(), "too_many_attempts");
     EXPECT_GE(std::stoi(locked.header("retry-after")), 1);
-    // Another contract is not affected.
+    // Issue 14 (an intended change): the holder at another address is not locked out by what
+    // was tried from this one, and signs in.
+    HttpClient holder(server->port());
+    holder.set_local_address("127.0.0.2");
+    const HttpResult mine = sign_in(*server, holder, b.contract_no, kBirthDate);
+    EXPECT_EQ(mine.status, 201) << mine.body;
+    // Another contract is not affected (its pair earns a code: 202 since issue 14).
     const Breakdown other = breakdown(fresh_anchor(), jst(-1, 9), 1, std::nullopt);
-    EXPECT_EQ(anon.post_json("/v1/customer/sessions",
-                             {{"contract_no", other.contract_no}, {"birth_date", kBirthDate}})
-                  .status,
-              201);
+    EXPECT_EQ(request_code(anon, other.contract_no, kBirthDate).status, 202);
 }
 
 TEST_F(ClaimsTest, AParallelBurstOfGuessesGetsOnlyTheLimitEvaluated) {
@@ -422,10 +429,8 @@ TEST(ClaimsSignInSession, ACustomerSessionEnds) {
     HttpClient admin(server.port(), options.admin_token);
     const json contract = sample_contract_body("kaitokuten-basic", unique_suffix(), "S-");
     ASSERT_EQ(admin.post_json("/v1/contracts", contract).status, 201);
-    const HttpResult s = HttpClient(server.port())
-                             .post_json("/v1/customer/sessions",
-                                        {{"contract_no", contract["contract_no"]},
-                                         {"birth_date", kBirthDate}});
+    HttpClient anon(server.port());
+    const HttpResult s = sign_in(server, anon, contract["contract_no"], kBirthDate);
     ASSERT_EQ(s.status, 201) << s.body;
     HttpClient me(server.port(), s.json()["token"]);
     const std::string claim = "/v1/claims/00000000-0000-4000-8000-000000000000";
@@ -602,10 +607,8 @@ TEST_F(ClaimsTest, FiftySimultaneousClaimsLeaveExactlyOne) {
     std::vector<std::string> tokens;
     for (int i = 0; i < 50; ++i) {
         if (i % 2 == 0) {
-            const HttpResult s = HttpClient(server->port())
-                                     .post_json("/v1/customer/sessions",
-                                                {{"contract_no", b.contract_no},
-                                                 {"birth_date", kBirthDate}});
+            HttpClient anon(server->port());
+            const HttpResult s = sign_in(*server, anon, b.contract_no, kBirthDate);
             ASSERT_EQ(s.status, 201) << s.body;
             tokens.push_back(s.json()["token"]);
         } else {
@@ -801,7 +804,8 @@ TEST_F(ClaimsTest, BadClaimsAreClear400sAndStoreNothing) {
         for (const auto& [client, target] : std::vector<std::pair<HttpClient*, std::string>>{
                  {&admin, "/v1/claims/" + claim_id + "/review"},
                  {&admin, "/v1/payouts/" + claim_id + "/paid"},
-                 {&anon, "/v1/customer/sessions"}}) {
+                 {&anon, "/v1/customer/sessions"},
+                 {&anon, "/v1/customer/sessions/00000000-0000-4000-8000-000000000000"}}) {
             const HttpResult r = client->post(target, garbage);
             EXPECT_GE(r.status, 400) << target << " " << garbage << ": " << r.body;
             EXPECT_LT(r.status, 500) << target << " " << garbage << ": " << r.body;

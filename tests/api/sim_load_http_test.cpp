@@ -101,11 +101,15 @@ class SimLoadTest : public ::testing::Test {
   protected:
     static inline TestDatabase* db = nullptr;
     static inline ServerProcess* server = nullptr;
+    // Where the server appends its text messages: the customers' sign-in codes (issue 14).
+    static inline std::string outbox;
 
     static void SetUpTestSuite() {
         db = new TestDatabase("simload");
         ServerOptions options;
         options.database_url = db->url();
+        outbox = "/tmp/roadside-sim-sms-" + unique_suffix() + ".log";
+        options.extra_env["ROADSIDE_SMS_OUTBOX"] = outbox;
         // The demo contracts and partners, loaded the way scripts/run.sh does (it migrates too).
         const ProcessResult demo = run_process({bin_dir() + "/roadside", "demo-data"},
                                                {{"ROADSIDE_DATABASE_URL", options.database_url},
@@ -123,6 +127,7 @@ class SimLoadTest : public ::testing::Test {
         delete db;
         server = nullptr;
         db = nullptr;
+        unlink(outbox.c_str());
     }
 
     static std::string url() { return "http://127.0.0.1:" + std::to_string(server->port()); }
@@ -134,7 +139,8 @@ TEST_F(SimLoadTest, ShortLoadEndsWithoutFivexxOrViolations) {
     const ProcessResult r =
         sim_load({"--url", url(), "--admin-token", server->options().admin_token, "--rate", "8",
                   "--concurrency", "8", "--duration", "6", "--drain-timeout", "30", "--seed", "3",
-                  "--travel-share", "0.5", "--json", report_file, "--quiet"});
+                  "--travel-share", "0.5", "--json", report_file, "--quiet", "--sms-outbox",
+                  outbox});
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err << server->log();
     const json report = json::parse(slurp(report_file), nullptr, false);
     unlink(report_file.c_str());
@@ -164,6 +170,15 @@ TEST_F(SimLoadTest, ShortLoadEndsWithoutFivexxOrViolations) {
     // The text report has the per-endpoint table.
     EXPECT_NE(r.out.find("POST /v1/calls"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("POST /v1/jobs/{id}/complete"), std::string::npos) << r.out;
+    // Customers sign in with the code they were texted (issue 14): every code sent was entered
+    // and signed in (whether a customer claimed online in so short a run is up to the workload).
+    std::int64_t codes_sent = 0;
+    std::int64_t signed_in = 0;
+    for (const auto& e : report["endpoints"]) {
+        if (e["endpoint"] == "POST /v1/customer/sessions") codes_sent = e["status_2xx"];
+        if (e["endpoint"] == "POST /v1/customer/sessions/{id}") signed_in = e["status_2xx"];
+    }
+    EXPECT_EQ(signed_in, codes_sent) << report["endpoints"].dump();
     EXPECT_NE(r.out.find("result: OK"), std::string::npos) << r.out;
 
     // The server is still well.

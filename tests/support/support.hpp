@@ -99,6 +99,8 @@ class HttpClient {
     explicit HttpClient(int port, std::string token = "");
     ~HttpClient();
     void set_token(std::string token) { client_.set_token(std::move(token)); }
+    // Connect from another loopback address (127.0.0.2, …): a client somewhere else.
+    void set_local_address(std::string address) { client_.set_local_address(std::move(address)); }
     HttpResult get(const std::string& target);
     HttpResult post(const std::string& target, const std::string& body,
                     std::map<std::string, std::string> headers = {});

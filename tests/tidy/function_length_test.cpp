@@ -18,8 +18,8 @@ namespace roadside::tidy {
 namespace {
 
 constexpr int kMaxLines = 70;
-constexpr const char* kScannedFolders[] = {"core",     "geo",   "config", "dispatch", "billing",
-                                           "store",    "api",   "simulator", "bench"};
+constexpr const char* kScannedFolders[] = {"core",  "geo", "config",    "dispatch", "billing",
+                                           "store", "api", "simulator", "bench",    "media"};
 
 // Functions over the limit when the check arrived, split one by one by issue 12; the list only
 // shrinks. An entry that is no longer over the limit fails the check too, so it is removed.
