@@ -36,6 +36,9 @@ struct Principal {
     std::string label;
     std::optional<SignedInUser> user = std::nullopt;  // signed in with the session cookie
     std::optional<std::chrono::sys_seconds> token_expires_at = std::nullopt;
+    // A customer signed in on a page: the token came in the customer cookie, not a header, and
+    // unsafe requests must carry this CSRF token (issue 14).
+    std::optional<std::string> cookie_csrf_token = std::nullopt;
 
     // How this principal appears in the event log and in created_by: the person when one signed
     // in ("user:<login>"), else the token ("agent:<token id>").
@@ -51,6 +54,8 @@ std::string csrf_token_for(std::string_view session_secret);
 // The value of one cookie in a Cookie header ("" when absent).
 std::string cookie_value(std::string_view cookie_header, std::string_view name);
 inline constexpr std::string_view kSessionCookie = "roadside_session";
+// The customer's session on the phone pages: the customer token itself, HttpOnly (issue 14).
+inline constexpr std::string_view kCustomerCookie = "roadside_customer";
 // Whether an Origin header names this server as the browser reached it: the scheme (https when
 // it sits behind TLS, else http) and the Host header.
 bool same_origin(std::string_view origin, std::string_view host, bool behind_tls);

@@ -110,7 +110,9 @@ bool visible_to(const StreamAudience& a, const store::FeedEvent& e) {
         case Role::admin:
         case Role::agent:
         case Role::reviewer:
-            return e.incident_id.has_value();
+            // A position sent through a location link reaches the desk before any incident
+            // exists (the agent is still on the intake): it is the contract's (issue 14).
+            return e.incident_id.has_value() || e.type == "location_received";
         case Role::partner:
             return a.partner_id && e.partner_id == a.partner_id;
         case Role::customer:

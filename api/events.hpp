@@ -7,7 +7,8 @@
 // event_cursor.hpp keeps late-committing rows from being skipped), and the hub copies each event
 // into the queue of every stream allowed to see it:
 //   agents, reviewers and admins — every event of an incident (calls, coverage, jobs, offers,
-//     lapses, acceptances, status changes, completions, unassigned jobs, claims);
+//     lapses, acceptances, status changes, completions, unassigned jobs, claims), and positions
+//     sent through location links (location_received, also before there is an incident);
 //   a partner — the events about its own offers and jobs (events.partner_id);
 //   a customer — the events of its own contract's incidents, jobs and claims, but not which
 //     partners were asked (offers, declines, lapses).

@@ -116,11 +116,31 @@ awaitable<Principal> session_principal(RequestContext& ctx, const std::string& s
     co_return p;
 }
 
+awaitable<Principal> token_principal(RequestContext& ctx, std::string_view token);
+
+// A customer signed in on a phone page (issue 14): the cookie holds the customer token itself.
+// Only a customer token counts there, and unsafe requests need its CSRF token, as a staff
+// session's do.
+awaitable<Principal> customer_cookie_principal(RequestContext& ctx, const std::string& token) {
+    if (token.size() > kMaxTokenChars) {
+        throw ApiError(401, "unauthorized", "the session has ended; sign in again");
+    }
+    Principal p = co_await token_principal(ctx, token);
+    if (p.role != Role::customer) {
+        throw ApiError(401, "unauthorized", "the session has ended; sign in again");
+    }
+    p.cookie_csrf_token = csrf_token_for(token);
+    co_return p;
+}
+
 awaitable<Principal> authenticate(RequestContext& ctx) {
     const auto header = ctx.req[http::field::authorization];
     if (header.empty()) {
-        const std::string secret = cookie_value(ctx.req[http::field::cookie], kSessionCookie);
+        const auto cookies = ctx.req[http::field::cookie];
+        const std::string secret = cookie_value(cookies, kSessionCookie);
         if (!secret.empty()) co_return co_await session_principal(ctx, secret);
+        const std::string customer = cookie_value(cookies, kCustomerCookie);
+        if (!customer.empty()) co_return co_await customer_cookie_principal(ctx, customer);
     }
     constexpr std::string_view kScheme = "bearer ";
     if (header.size() <= kScheme.size()) {
@@ -133,6 +153,10 @@ awaitable<Principal> authenticate(RequestContext& ctx) {
     if (scheme != kScheme || token.empty() || token.size() > kMaxTokenChars) {
         throw ApiError(401, "unauthorized", "an Authorization: Bearer <token> header is required");
     }
+    co_return co_await token_principal(ctx, token);
+}
+
+awaitable<Principal> token_principal(RequestContext& ctx, std::string_view token) {
     if (constant_time_equal(token, ctx.app.settings.admin_token)) {
         co_return Principal{"bootstrap-admin", Role::admin, std::nullopt, std::nullopt,
                             "ROADSIDE_ADMIN_TOKEN"};
@@ -170,7 +194,14 @@ void check_csrf(const RequestContext& ctx) {
     }
     const auto token = ctx.req["X-CSRF-Token"];
     if (token.empty()) fail("token_missing");
-    if (!constant_time_equal(token, ctx.principal.user->csrf_token)) fail("token_mismatch");
+    const std::string& expected = ctx.principal.user ? ctx.principal.user->csrf_token
+                                                     : *ctx.principal.cookie_csrf_token;
+    if (!constant_time_equal(token, expected)) fail("token_mismatch");
+}
+
+// Whether the request authenticated with a cookie (a staff session or a customer's page).
+bool by_cookie(const Principal& p) {
+    return p.user.has_value() || p.cookie_csrf_token.has_value();
 }
 
 void authorize(const Route& route, const Principal& p) {
@@ -319,7 +350,7 @@ awaitable<Reply> run(App& app, const Router& router, const Request& req, std::st
         if (!m.route->public_route) {
             ctx.principal = co_await authenticate(ctx);
             authorize(*m.route, ctx.principal);
-            if (ctx.principal.user && unsafe_method(req.method())) check_csrf(ctx);
+            if (by_cookie(ctx.principal) && unsafe_method(req.method())) check_csrf(ctx);
         }
         if (req.method() == http::verb::post) check_content_type(req);
         Reply reply;

@@ -179,6 +179,74 @@ std::string paid_event(const std::string& id, std::int64_t amount_yen, core::Dat
         .dump();
 }
 
+// What the stored incident says, as the claim rules read it.
+billing::IncidentFacts incident_facts(const App& app, const store::ClaimIncidentFacts& facts) {
+    billing::IncidentFacts inc;
+    inc.covered = facts.eligible;
+    inc.distance_from_home_m = facts.distance_from_home_m;
+    inc.breakdown_at = facts.at;
+    inc.occupants = facts.occupants;
+    inc.seating_capacity = facts.seating_capacity;
+    inc.qualifying_tow = facts.qualifying_tow;
+    inc.paid_tow_reasons = facts.paid_tow_reasons;
+    inc.accident = facts.accident;
+    if (const config::Product* product = app.products.find(facts.product_id)) {
+        inc.remote_min_m = std::int64_t{product->remote_support_min_km} * 1000;
+    }
+    return inc;
+}
+
+json benefit_option_json(const billing::BenefitOption& o) {
+    return {{"benefit", billing::to_string(o.benefit)},
+            {"possible", o.possible},
+            {"cap_yen", o.cap.yen},
+            {"per_person", o.cap.per_person},
+            {"max_persons", o.max_persons},
+            {"max_yen", o.max_yen},
+            {"use_from", core::format_japan_time(o.use_from)},
+            {"use_until", o.use_until ? json(core::format_japan_time(*o.use_until)) : json()},
+            {"claim_by", o.claim_by ? json(core::format_date(*o.claim_by)) : json()},
+            {"clause", o.clause},
+            {"reasons", claim_reasons_json(o.reasons)}};
+}
+
+// GET /v1/incidents/{id}/benefits (issue 14): which benefits a claim for this incident could
+// get, with caps and windows, and why not — before the customer fills anything in. One claim per
+// breakdown (第1条3): once a claim that was not rejected exists, none is possible.
+awaitable<Reply> incident_benefits(RequestContext& ctx) {
+    const std::string& id = ctx.param("id");
+    if (!is_uuid(id)) throw incident_not_found();
+    store::Connection* db = co_await ctx.db();
+    const auto facts = co_await store::claim_incident_facts(*db, id);
+    if (!facts) throw incident_not_found();
+    if (ctx.principal.role == Role::customer && ctx.principal.contract_id != facts->contract_id) {
+        throw incident_not_found();
+    }
+    const std::optional<store::ClaimRow> live = co_await store::live_claim(*db, id);
+    const billing::IncidentFacts inc = incident_facts(ctx.app, *facts);
+    json list = json::array();
+    for (const billing::BenefitOption& o : billing::benefit_options(inc, core::japan_date(ctx.now))) {
+        json item = benefit_option_json(o);
+        if (live) {
+            item["possible"] = false;
+            item["reasons"].push_back({{"code", "benefit_already_used"},
+                                       {"clause", "ロードサービス規定 第1条3"},
+                                       {"message", "this breakdown already has a claim"},
+                                       {"details", {{"claim_id", live->id}}}});
+        }
+        list.push_back(std::move(item));
+    }
+    json claim = live ? json{{"claim_id", live->id},
+                             {"benefit", live->benefit},
+                             {"decision", live->decision}}
+                      : json();
+    co_return Reply::json(200, {{"incident_id", id},
+                                {"breakdown_at", core::format_japan_time(facts->at)},
+                                {"distance_from_home_km", km_from_m(facts->distance_from_home_m)},
+                                {"claim", claim},
+                                {"benefits", list}});
+}
+
 bool payable(std::string_view decision) {
     return decision == "approved" || decision == "partially_approved";
 }
@@ -243,18 +311,7 @@ awaitable<Reply> create_claim(RequestContext& ctx) {
     if (live) throw conflict(live);
     co_await attach_images(ctx, *db, facts->contract_id, image_ids, in.receipts);
 
-    billing::IncidentFacts inc;
-    inc.covered = facts->eligible;
-    inc.distance_from_home_m = facts->distance_from_home_m;
-    inc.breakdown_at = facts->at;
-    inc.occupants = facts->occupants;
-    inc.seating_capacity = facts->seating_capacity;
-    inc.qualifying_tow = facts->qualifying_tow;
-    inc.paid_tow_reasons = facts->paid_tow_reasons;
-    inc.accident = facts->accident;
-    if (const config::Product* product = ctx.app.products.find(facts->product_id)) {
-        inc.remote_min_m = std::int64_t{product->remote_support_min_km} * 1000;
-    }
+    const billing::IncidentFacts inc = incident_facts(ctx.app, *facts);
     const billing::ClaimDecision d = billing::adjudicate(inc, in);
 
     store::ClaimRow row;
@@ -621,6 +678,8 @@ awaitable<Reply> partner_statement(RequestContext& ctx) {
 }  // namespace
 
 void add_claim_routes(Router& r) {
+    r.add(http::verb::get, "/v1/incidents/{id}/benefits",
+          {Role::admin, Role::agent, Role::reviewer, Role::customer}, incident_benefits);
     r.add(http::verb::post, "/v1/claims", {Role::admin, Role::agent, Role::customer},
           create_claim);
     // Reviewers (the back office) review claims and pay them, beside the existing roles.

@@ -217,6 +217,17 @@ awaitable<Reply> create_challenge(RequestContext& ctx) {
 
 // ---- step 2: the code -------------------------------------------------------------------
 
+// The customer cookie: the token, for the whole origin, never readable by scripts, never sent
+// by another site's page; Max-Age=0 clears it.
+std::string customer_cookie(const RequestContext& ctx, std::string_view token, int max_age_s) {
+    std::string c(kCustomerCookie);
+    c += "=";
+    c += token;
+    c += "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age_s);
+    if (ctx.app.settings.behind_tls) c += "; Secure";
+    return c;
+}
+
 ApiError challenge_gone(std::string code, const std::string& message) {
     return ApiError(410, std::move(code), message);
 }
@@ -236,6 +247,14 @@ std::string read_code(const Fields& f) {
 }
 
 awaitable<Reply> verify_code(RequestContext& ctx) {
+    // The answer sets the page's cookie: only a page of our own origin may ask (programs send no
+    // Origin).
+    const auto origin = ctx.req[http::field::origin];
+    if (!origin.empty() &&
+        !same_origin(origin, ctx.req[http::field::host], ctx.app.settings.behind_tls)) {
+        throw ApiError(403, "csrf_failed", "sign in from a page of this server",
+                       {{"reason", "origin_mismatch"}});
+    }
     const json body = parse_body(ctx.req.body());
     const std::string code = read_code(Fields(body));
     const std::string& id = ctx.param("challenge_id");
@@ -283,13 +302,54 @@ awaitable<Reply> verify_code(RequestContext& ctx) {
     t.lifetime_s = static_cast<int>(ctx.app.settings.customer_session_s.count());
     const store::TokenRow row = co_await store::insert_token(*db, t);
     ctx.app.metrics.count_signin("succeeded");
-    co_return Reply::json(
+    // Programs use the token; a phone page gets it as an HttpOnly cookie (so that EventSource and
+    // <img> authenticate too) and sends the CSRF token with every change.
+    Reply reply = Reply::json(
         201,
         {{"token", token},
          {"role", "customer"},
          {"contract_id", contract->contract.id},
          {"contract_no", contract->contract.contract_no},
+         {"csrf_token", csrf_token_for(token)},
          {"expires_at", row.expires_at ? json(core::format_japan_time(*row.expires_at)) : json()}});
+    reply.headers.emplace_back("Set-Cookie", customer_cookie(ctx, token, *t.lifetime_s));
+    co_return reply;
+}
+
+// ---- the page's session ------------------------------------------------------------------
+
+ApiError no_customer_session() {
+    return ApiError(404, "session_not_found", "no customer is signed in with the page's cookie");
+}
+
+// GET /v1/customer/sessions/current: who the page's cookie signs in, and its CSRF token (a
+// reloaded page recovers it). A bearer token gets 404.
+awaitable<Reply> current_customer_session(RequestContext& ctx) {
+    if (!ctx.principal.cookie_csrf_token || !ctx.principal.contract_id) {
+        throw no_customer_session();
+    }
+    store::Connection* db = co_await ctx.db();
+    const auto contract = co_await store::find_contract(*db, *ctx.principal.contract_id);
+    if (!contract) throw no_customer_session();
+    const auto& ends = ctx.principal.token_expires_at;
+    co_return Reply::json(
+        200, {{"role", "customer"},
+              {"contract_id", contract->contract.id},
+              {"contract_no", contract->contract.contract_no},
+              {"holder_name", contract->contract.holder.name},
+              {"csrf_token", *ctx.principal.cookie_csrf_token},
+              {"expires_at", ends ? json(core::format_japan_time(*ends)) : json()}});
+}
+
+// DELETE /v1/customer/sessions/current: the token is revoked (every server refuses it from the
+// next request on) and the cookie cleared.
+awaitable<Reply> end_customer_session(RequestContext& ctx) {
+    if (!ctx.principal.cookie_csrf_token) throw no_customer_session();
+    store::Connection* db = co_await ctx.tx();
+    co_await store::revoke_token(*db, ctx.principal.token_id);
+    Reply reply = Reply::no_content();
+    reply.headers.emplace_back("Set-Cookie", customer_cookie(ctx, "", 0));
+    co_return reply;
 }
 
 }  // namespace
@@ -297,6 +357,10 @@ awaitable<Reply> verify_code(RequestContext& ctx) {
 void add_signin_routes(Router& r) {
     r.add_public(http::verb::post, "/v1/customer/sessions", create_challenge);
     r.add_public(http::verb::post, "/v1/customer/sessions/{challenge_id}", verify_code);
+    r.add(http::verb::get, "/v1/customer/sessions/current", {Role::customer},
+          current_customer_session);
+    r.add(http::verb::delete_, "/v1/customer/sessions/current", {Role::customer},
+          end_customer_session);
 }
 
 }  // namespace roadside::api

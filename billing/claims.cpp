@@ -537,6 +537,55 @@ ClaimDecision adjudicate(const IncidentFacts& incident, const ClaimInput& claim)
     return d;
 }
 
+namespace {
+
+// The end of the window a benefit may be used in (adjudicate's rule 3, read forwards).
+std::optional<Instant> use_until(Benefit b, Instant breakdown_at) {
+    switch (b) {
+        case Benefit::taxi:
+        case Benefit::rental_car:
+            return breakdown_at + std::chrono::hours{24};
+        case Benefit::public_transport:
+        case Benefit::hotel: {
+            // The last second of the breakdown's Japan-time day.
+            const Date next = core::add_days(core::japan_date(breakdown_at), 1);
+            return core::japan_start_of_day(next) - std::chrono::seconds{1};
+        }
+        case Benefit::post_repair_transport:
+            return std::nullopt;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::vector<BenefitOption> benefit_options(const IncidentFacts& incident, core::Date today) {
+    std::vector<ClaimReason> common;
+    check_incident(incident, common);
+    const int seats = std::max(1, incident.seating_capacity);
+    const int persons = incident.occupants ? std::clamp(*incident.occupants, 1, seats) : seats;
+    std::vector<BenefitOption> out;
+    for (const Benefit b : {Benefit::taxi, Benefit::rental_car, Benefit::public_transport,
+                            Benefit::hotel, Benefit::post_repair_transport}) {
+        BenefitOption o;
+        o.benefit = b;
+        o.cap = benefit_cap(b);
+        o.max_persons = o.cap.per_person ? persons : 1;
+        o.max_yen = max_approvable_yen(b, o.max_persons);
+        o.use_from = incident.breakdown_at;
+        o.use_until = use_until(b, incident.breakdown_at);
+        o.clause = benefit_clause(b);
+        o.reasons = common;
+        if (o.use_until) {
+            o.claim_by = claim_last_day(core::japan_date(*o.use_until));
+            check_window(core::japan_date(*o.use_until), today, *o.claim_by, o.reasons);
+        }
+        o.possible = o.reasons.empty();
+        out.push_back(std::move(o));
+    }
+    return out;
+}
+
 std::optional<std::string> check_review(Benefit benefit, int persons_counted, Decision decision,
                                         std::int64_t approved_yen) {
     switch (decision) {

@@ -171,6 +171,31 @@ struct ClaimDecision {
 // something is approved; rejected otherwise; pending_review as in 4 (rejecting rules still win).
 ClaimDecision adjudicate(const IncidentFacts& incident, const ClaimInput& claim);
 
+// What may be claimed for an incident, before anything is filed (issue 14: the customer's claim
+// page shows which benefits are possible, with their caps and windows, and why not when none is).
+// The same rules as adjudicate, read forwards:
+//   - the incident-level rules (incident_not_covered, not_remote, no_qualifying_tow) apply to every
+//     benefit alike;
+//   - the time window (rule 3): taxi and rental car from the breakdown to 24 h after it; public
+//     transport and hotel from the breakdown to the end of its Japan-time day; post-repair
+//     transport from the breakdown on, without an end;
+//   - the claim window (rule 2): claim_by is the last day to claim for a use at the end of the
+//     time window; past it (today > claim_by) the benefit is not possible (claim_window_expired);
+//   - persons: per-person benefits count at most min(seating capacity, occupants when recorded).
+struct BenefitOption {
+    Benefit benefit = Benefit::taxi;
+    bool possible = false;
+    BenefitCap cap;
+    int max_persons = 1;        // persons that can count (1 for the per-vehicle benefits)
+    std::int64_t max_yen = 0;   // max_approvable_yen(benefit, max_persons)
+    core::Instant use_from;     // the breakdown
+    std::optional<core::Instant> use_until;  // none for post-repair transport
+    std::optional<core::Date> claim_by;      // none while the use has no end
+    std::string clause;
+    std::vector<ClaimReason> reasons;  // why not (empty when possible)
+};
+std::vector<BenefitOption> benefit_options(const IncidentFacts& incident, core::Date today);
+
 // A reviewer's decision on a pending_review claim (POST /v1/claims/{id}/review): `approved_yen`
 // must be 0 for rejected, > 0 for approved / partially_approved, and at most
 // max_approvable_yen(benefit, persons_counted). Returns an error code when not:

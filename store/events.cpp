@@ -39,7 +39,8 @@ constexpr Statement kEventWithin{
 constexpr Statement kReplayEvents{
     "events_replay", "SELECT " EVENT_COLUMNS
                      " FROM events e WHERE e.id > $1 AND e.id <= $2 AND"
-                     " CASE $3::text WHEN 'staff' THEN e.incident_id IS NOT NULL"
+                     " CASE $3::text"
+                     "  WHEN 'staff' THEN (e.incident_id IS NOT NULL OR e.type = 'location_received')"
                      "  WHEN 'partner' THEN e.partner_id = $4::uuid"
                      "  WHEN 'customer' THEN e.contract_id = $4::uuid AND e.incident_id IS NOT NULL"
                      "  ELSE false END"

@@ -25,9 +25,12 @@ export function setUnauthorizedHandler(fn) { onUnauthorized = fn; }
 
 const TIMEOUT_MS = 15000;
 
+// options: accept, timeoutMs, signal, raw (the Response itself), headers (extra ones, e.g.
+// Idempotency-Key), contentType with a Blob/File body (an upload, sent as it is).
 export async function request(method, path, body, options = {}) {
-  const headers = { Accept: options.accept || 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const headers = { Accept: options.accept || 'application/json', ...(options.headers || {}) };
+  const rawBody = options.contentType !== undefined;
+  if (body !== undefined) headers['Content-Type'] = rawBody ? options.contentType : 'application/json';
   if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), options.timeoutMs || TIMEOUT_MS);
@@ -36,7 +39,7 @@ export async function request(method, path, body, options = {}) {
   try {
     res = await fetch(path, {
       method, headers, credentials: 'same-origin', cache: 'no-store', signal: controller.signal,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : rawBody ? body : JSON.stringify(body),
     });
   } catch (e) {
     if (options.signal && options.signal.aborted) throw e;
@@ -64,6 +67,9 @@ async function toError(res) {
 }
 
 export const get = (path, options) => request('GET', path, undefined, options);
+// A file as the raw body, with its own type (POST /v1/receipt-images).
+export const upload = (path, file, type, options = {}) =>
+  request('POST', path, file, { timeoutMs: 120000, ...options, contentType: type || 'application/octet-stream' });
 export const post = (path, body = {}, options) => request('POST', path, body, options);
 export const del = (path, options) => request('DELETE', path, undefined, options);
 
