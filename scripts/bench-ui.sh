@@ -23,7 +23,6 @@ export ROADSIDE_SOURCE_DIR="$ROOT" ROADSIDE_BIN_DIR="$ROOT/build/bin"
 say "measuring the console"
 status=0
 node "$ROOT/tests/ui/bench.mjs" >"$TMP/section.md" || status=$?
-[ "$status" -eq 77 ] && { say "skipped: the server has no staff sign-in yet"; exit 0; }
 [ "$status" -eq 0 ] || die "the console benchmark failed"
 cat "$TMP/section.md"
 

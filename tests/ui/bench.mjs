@@ -6,7 +6,7 @@
 //  - verdict latency: keystroke → verdict on screen (Enter, and as you type);
 //  - event delay: a partner's API call → the agent's screen, p50/p99, with N other streams open.
 import { createDatabase, loadDemoData, startServer, createUser, demoContracts, fullWidth, launchBrowser, newPage,
-  signIn, must, partnerToken, within, sleep, ADMIN_TOKEN, Skip, SKIP_EXIT } from './lib.mjs';
+  signIn, must, partnerToken, within, sleep, ADMIN_TOKEN } from './lib.mjs';
 import os from 'node:os';
 
 const OTHER_STREAMS = Number(process.env.BENCH_UI_STREAMS || 1000);
@@ -200,10 +200,6 @@ try {
     'The anchors\' dispatch forms take five sections of required fields; here the verdict, the call, the estimate and the dispatch are one screen, and the agent types only the plate, where the car is, what is wrong, and (until designated shops are offered) where it goes.',
   ];
   console.log(lines.join('\n'));
-} catch (e) {
-  if (!(e instanceof Skip)) throw e;
-  console.error('bench-ui: not measured: ' + e.message);
-  process.exitCode = SKIP_EXIT;
 } finally {
   if (browser) await browser.close();
   if (server) await server.stop();
