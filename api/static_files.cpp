@@ -159,12 +159,14 @@ Reply header_only(int status, std::string_view cache_control) {
 
 const std::vector<VendorPackage>& vendor_allowlist() {
     // The few browser libraries the pages load (issue 13 §4: "keep them few"): Preact and htm
-    // for the pages, topojson-client and the Natural Earth outlines of world-atlas for the map.
+    // for the pages, topojson-client and the Natural Earth outlines of world-atlas for the map,
+    // uqr for the QR codes of the location and tracking links (issue 14).
     static const std::vector<VendorPackage> list = {
         {"preact", {"dist/preact.mjs", "hooks/dist/hooks.mjs"}},
         {"htm", {"dist/htm.mjs"}},
         {"topojson-client", {"src/"}},
         {"world-atlas", {"countries-50m.json", "countries-10m.json"}},
+        {"uqr", {"dist/index.mjs"}},
     };
     return list;
 }

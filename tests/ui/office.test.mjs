@@ -1,18 +1,19 @@
 // The back office, as a reviewer sees it: a pending_review claim settled within the cap, the
 // 全銀協 file for a transfer date downloaded, the claim marked paid, a partner's statement viewed
 // and downloaded as CSV; an agent who opens the back office gets a clear refusal; five wrong
-// passwords lead to the 429 message. Every request stays on the origin; axe finds nothing serious.
+// passwords lead to the 429 message; the reviewer sees a claim's receipt images (issue 14 §9).
+// Every request stays on the origin; axe finds nothing serious.
 import fs from 'node:fs';
 import { createDatabase, loadDemoData, startServer, createUser, demoContracts, launchBrowser, newPage,
-  signIn, axe, screenshot, run, assert, must, partnerToken } from './lib.mjs';
+  signIn, axe, screenshot, run, assert, must, partnerToken, pngImage, ADMIN_TOKEN } from './lib.mjs';
 
 const db = createDatabase('office');
-let s, browser, reviewer, agent, page, claimId, partnerId;
+let s, browser, reviewer, agent, page, claimId, partnerId, imageClaimId, imageId, contracts;
 const violations = [];
 
 // A breakdown 150 km from home, towed free to a shop, and a taxi claim without a receipt: the
 // case a person must review (第1条3(3)).
-async function pendingClaim(base, contract) {
+async function remoteTow(base, contract) {
   const at = new Date(Date.now() - 3600e3).toISOString();
   const call = await must(base, 'POST', '/v1/calls', { contract_no: contract.contract_no, at,
     location: { lat: contract.home.lat + 1.35, lon: contract.home.lon }, problem: 'breakdown', occupants: 2,
@@ -25,6 +26,11 @@ async function pendingClaim(base, contract) {
   await must(base, 'POST', `/v1/jobs/${job.job_id}/accept`, { eta_minutes: 30 }, pt);
   for (const st of ['en_route', 'on_scene', 'towing', 'delivered']) await must(base, 'POST', `/v1/jobs/${job.job_id}/status`, { status: st }, pt);
   await must(base, 'POST', `/v1/jobs/${job.job_id}/complete`, { outcome: 'towed_to_shop', tow_distance_km: 8.2, customer_signed: true }, pt);
+  return call;
+}
+
+async function pendingClaim(base, contract) {
+  const call = await remoteTow(base, contract);
   const claim = await must(base, 'POST', '/v1/claims', { incident_id: call.incident_id, benefit: 'taxi', persons: 2,
     used_at: new Date(Date.now() - 1800e3).toISOString(), receipts: [], no_receipt_reason: '運転手が領収書を発行できなかった',
     bank_account: { bank_code: '0001', branch_code: '001', type: 'ordinary', number: '1234567', holder_kana: 'ヤマダ　タロウ' } });
@@ -38,8 +44,8 @@ const ok = await run('ui office', [
     s = await startServer(db.url);
     reviewer = await createUser(s.url, 'reviewer1', 'reviewer');
     agent = await createUser(s.url, 'agent2', 'agent');
-    const covered = (await demoContracts(s.url, 40)).find((c) => c.verdict.eligible && c.home.lat < 43);
-    claimId = await pendingClaim(s.url, covered);
+    contracts = (await demoContracts(s.url, 40)).filter((c) => c.verdict.eligible && c.home.lat < 43);
+    claimId = await pendingClaim(s.url, contracts[0]);
     browser = await launchBrowser();
   }],
   ['the reviewer settles the claim within the cap', async () => {
@@ -61,6 +67,30 @@ const ok = await run('ui office', [
     await page.click('button:text("審査を確定")');
     await page.waitForSelector('.recorded:text("承認しました")');
     violations.push(...await axe(page, 'office: claim settled'));
+  }],
+  ['the reviewer sees a claim\'s receipt images (uploaded, re-encoded, served to staff)', async () => {
+    const other = contracts[1];
+    const call = await remoteTow(s.url, other);
+    const up = await fetch(`${s.url}/v1/receipt-images?contract_id=${other.id}`, { method: 'POST', body: pngImage(320, 200),
+      headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'image/png' } });
+    const image = await up.json();
+    assert(up.status === 201 && image.image_id, 'the photo is stored: ' + up.status + ' ' + JSON.stringify(image));
+    imageId = image.image_id;
+    const claim = await must(s.url, 'POST', '/v1/claims', { incident_id: call.incident_id, benefit: 'taxi', persons: 1,
+      used_at: new Date(Date.now() - 1800e3).toISOString(),
+      receipts: [{ kind: 'taxi_fare', issuer: '日本交通', issued_on: new Date(Date.now() + 9 * 3600e3).toISOString().slice(0, 10), amount_yen: 6400, image_id: imageId }],
+      bank_account: { bank_code: '0001', branch_code: '001', type: 'ordinary', number: '7654321', holder_kana: 'スズキ　ハナコ' } });
+    imageClaimId = claim.claim_id;
+    await page.selectOption('#f-claims-decision', claim.decision);
+    await page.click(`button[aria-label^="申請 ${imageClaimId.slice(0, 8)}"]`);
+    await page.waitForSelector('[data-testid=claim-detail] [data-testid=receipt-image] img');
+    await page.waitForFunction(() => { const i = document.querySelector('[data-testid=receipt-image] img'); return i.complete && i.naturalWidth === 320; });
+    const detail = await page.textContent('[data-testid=claim-detail]');
+    assert(detail.includes('日本交通') && detail.includes('判定:'), 'the decided claim, no review form: ' + detail);
+    assert(!(await page.$('[data-testid=claim-detail] form')), 'a decided claim is not reviewed again');
+    violations.push(...await axe(page, 'office: receipt images'));
+    await screenshot(page, 'office-receipt-images');
+    await page.selectOption('#f-claims-decision', 'pending_review');
   }],
   ['the payout is listed, the 全銀協 file downloaded, the claim marked paid', async () => {
     await page.click('#tab-payouts');

@@ -71,3 +71,28 @@ test('the projection round-trips and the circle keeps its radius', () => {
   const c = { lat: 35, lon: 135 };
   for (const q of circlePoints(c, 100, 16)) assert.ok(Math.abs(distanceKm(c, q) - 100) < 0.01);
 });
+
+test('issue 11\'s names have their Japanese: notes, paid reasons, the accident referral, cancellation', () => {
+  const mileage = ja.coverageNotes.mileage_unverified.text({ ask: 'odometer_km', odometer_at_start_km: 42000 });
+  assert.match(mileage, /走行距離.*お尋ね/);
+  assert.match(mileage, /加入時 42,000 km/);
+  assert.doesNotMatch(ja.coverageNotes.mileage_unverified.text({ odometer_at_start_km: 'unknown' }), /加入時/);
+  assert.match(ja.coverageNotes.caller_identity_mismatch.text({ name_matches: false, birth_date_matches: true }), /一致しません（氏名）/);
+  assert.match(ja.coverageNotes.caller_identity_mismatch.text({ name_matches: false, birth_date_matches: false }), /（氏名・生年月日）/);
+  assert.match(ja.coverageNotes.caller_identity_mismatch.text(undefined), /（本人確認）/);
+  for (const code of ['not_covered', 'accident_not_breakdown', 'key_lost', 'trunk_lockout', 'special_lock',
+    'wheel_drop_two_or_more_wheels', 'wheel_drop_deeper_than_1m', 'destination_not_designated', 'second_tow']) {
+    assert.ok(ja.paidReasons[code] && ja.paidReasons[code].text && ja.paidReasons[code].clause, code);
+  }
+  assert.match(ja.referrals.accident_not_breakdown.title, /自動車保険のロードサービス/);
+  assert.equal(ja.referrals.accident_not_breakdown.clause, '第1条2(1) 車両故障の現場');
+  assert.deepEqual(Object.keys(ja.cancellation.requestedBy), ['customer', 'operator', 'partner']);
+  assert.match(ja.cancellation.free('operator'), /当社・協力会社の都合/);
+  assert.match(ja.cancellation.free('customer'), /出動前/);
+  for (const code of ['link_used', 'link_expired', 'link_not_found', 'no_phone_on_file', 'shop_not_found', 'signature_not_found', 'image_not_found']) {
+    assert.ok(ja.errors[code], code);
+  }
+  assert.equal(fieldId('caller.holder_birth_date'), 'f-caller-holder_birth_date');
+  assert.match(ja.links.sentTo('090-****-5678'), /090-\*\*\*\*-5678 に送信しました/);
+  assert.match(ja.links.sentTo(null), /QRコード/);
+});

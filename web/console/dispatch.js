@@ -6,6 +6,7 @@ import { html, useState, useEffect, useRef, useMemo, debounce, useNow } from '..
 import { get, post, errorSummary, ApiError } from '../shared/api.js';
 import { yen, km, time, countdown } from '../shared/format.js';
 import { ErrorSummary, FieldError, ReasonLine } from './shell.js';
+import { TrackingLink } from './links.js';
 import * as ja from './ja.js';
 
 const ESTIMATE_DELAY_MS = 150;
@@ -82,6 +83,8 @@ function Offer({ job, names }) {
     <span class="countdown" data-testid="countdown" aria-label=${'回答期限まで ' + countdown(left)}>残り ${countdown(left)}</span></p>`;
 }
 
+// The truck has set out (README: a customer's cancellation is charged from en_route on).
+const SET_OUT = ['en_route', 'on_scene'];
 const LIVE_JOB = ['offered', 'unassigned', 'accepted', 'en_route', 'on_scene', 'towing', 'delivered'];
 
 // 第2条3(7): after the truck set off, a cancellation the customer asks for is charged; one the
@@ -90,6 +93,8 @@ function CancelJob({ job, onCancelled }) {
   const [by, setBy] = useState('customer');
   const [reason, setReason] = useState('');
   const [errors, setErrors] = useState([]);
+  // The server decides (the statement shows it); this says it before the agent presses.
+  const charged = by === 'customer' && SET_OUT.includes(job.status);
   const submit = async (e) => {
     e.preventDefault();
     try {
@@ -102,11 +107,12 @@ function CancelJob({ job, onCancelled }) {
     <form onSubmit=${submit} class="row">
       <div class="field"><label for="f-requested_by">依頼者</label>
         <select id="f-requested_by" value=${by} onChange=${(e) => setBy(e.target.value)}>
-          <option value="customer">お客様</option><option value="operator">当社（受付）</option><option value="partner">協力会社</option></select></div>
+          ${Object.entries(ja.cancellation.requestedBy).map(([k, t]) => html`<option value=${k}>${t}</option>`)}</select></div>
       <div class="field grow"><label for="f-cancel-reason">理由</label><input id="f-cancel-reason" value=${reason} onInput=${(e) => setReason(e.target.value)} /></div>
       <div class="field"><button type="submit" class="danger">キャンセルする</button></div>
     </form>
-    ${['en_route', 'on_scene', 'towing', 'delivered'].includes(job.status) && html`<p class="hint">出動後にお客様のご依頼で取り消す場合はキャンセル料（お客様ご負担）がかかります（第2条3(7)）。</p>`}
+    <p class=${'cancel-charge ' + (charged ? 'warn' : '')} role="status" data-testid="cancel-charge">${charged ? ja.cancellation.charged : ja.cancellation.free(by)}
+      <small class="clause">— ${ja.cancellation.clause}</small></p>
   </details>`;
 }
 
@@ -121,7 +127,11 @@ export function JobStatus({ job, names, onRedispatch, onChanged }) {
         ${onRedispatch && html` <button type="button" class="danger" onClick=${() => onRedispatch(job)}>再手配</button>`}</p>`}
       ${['accepted', 'en_route', 'on_scene', 'towing', 'delivered'].includes(job.status) && html`
         <p>協力会社: <strong>${p ? p.name : '—'}</strong>${p && p.phone ? `（${p.phone}）` : ''}${job.eta_minutes ? html` 到着見込み <strong data-testid="eta">${job.eta_minutes}分</strong>` : ''}</p>`}
+      ${job.status === 'cancelled' && job.cancelled_by && html`<p data-testid="cancelled-by">キャンセルの依頼者: ${ja.cancellation.requestedBy[job.cancelled_by] || job.cancelled_by}</p>`}
       ${job.charges && html`<${Charges} charges=${job.charges} />`}
+      ${job.has_signature && html`<figure class="signature" data-testid="signature">
+        <img src=${`/v1/jobs/${encodeURIComponent(job.job_id)}/signature`} alt="お客様の署名（作業完了の確認）" width="240" height="120" />
+        <figcaption>お客様の署名</figcaption></figure>`}
       ${onChanged && LIVE_JOB.includes(job.status) && html`<${CancelJob} job=${job} onCancelled=${onChanged} />`}
     </div>`;
 }
@@ -178,6 +188,7 @@ export function Timeline({ incidentId, eventTick, live }) {
       <h2 id="timeline-title">経過 <small>受付番号 ${incident.incident_id.slice(0, 8)}</small></h2>
       ${error && html`<${ErrorSummary} items=${errorSummary(error, ja)} />`}
       ${current && html`<${JobStatus} job=${current} names=${names} onRedispatch=${redispatch} onChanged=${load} />`}
+      ${current && !['completed', 'cancelled'].includes(current.status) && html`<${TrackingLink} incidentId=${incident.incident_id} />`}
       <ol class="events" aria-live="polite">
         ${events.map((e) => {
           const data = e.data || {};
@@ -219,7 +230,13 @@ export function DispatchPanel({ recorded, eventTick, live, destination, setDesti
   useEffect(() => { if (first.current) first.current.focus(); }, []);
   useEffect(() => { if (s.service === 'tow' && !destination && s.dest === 'custom') setMapPick('destination'); }, [s.service]);
   // Once the rules' designated shops arrive, the nearest one is the natural choice.
-  useEffect(() => { if (shops.length && s.dest === 'custom' && !destination) setS((cur) => ({ ...cur, dest: 'shop:' + shops[0].shop_id })); }, [shops]);
+  // Once only: a later estimate never takes back the agent's own choice of 場所を指定.
+  const autoPicked = useRef(false);
+  useEffect(() => {
+    if (autoPicked.current || !shops.length) return;
+    autoPicked.current = true;
+    if (s.dest === 'custom' && !destination) setS((cur) => ({ ...cur, dest: 'shop:' + shops[0].shop_id }));
+  }, [shops]);
 
   const estimate = useMemo(() => debounce(async (st) => {
     try {
@@ -290,9 +307,10 @@ export function DispatchPanel({ recorded, eventTick, live, destination, setDesti
         </div>
         ${s.service === 'tow' && html`<fieldset id="f-destination" class="destination"><legend>搬送先</legend>
           ${shops.map((sh) => html`<label class="check"><input type="radio" name="dest" value=${'shop:' + sh.shop_id} checked=${s.dest === 'shop:' + sh.shop_id} onChange=${set('dest')} />
-            指定工場 ${sh.name}（${km(sh.distance_km)}）${sh.open_now === false ? html` <small class="warn">営業時間外</small>` : ''}</label>`)}
-          <label class="check"><input type="radio" name="dest" value="storage" checked=${s.dest === 'storage'} onChange=${set('dest')} /> 一時保管</label>
-          <label class="check"><input type="radio" name="dest" value="custom" checked=${s.dest === 'custom'} onChange=${set('dest')} /> 場所を指定</label>
+            指定工場 ${sh.name}（直線 ${km(sh.distance_km)}）${sh.open_now === false
+              ? html` <small class=${sh.takes_cars_now ? '' : 'warn'}>営業時間外${sh.takes_cars_now ? '・夜間受入可' : ''}</small>` : html` <small>営業中</small>`}</label>`)}
+          <label class="check"><input type="radio" name="dest" value="storage" checked=${s.dest === 'storage'} onChange=${set('dest')} /> 一時保管 <small>（指定工場が受け入れられないとき・無料範囲は同じ）</small></label>
+          <label class="check"><input type="radio" name="dest" value="custom" checked=${s.dest === 'custom'} onChange=${set('dest')} /> 場所を指定 <small class="warn">（指定工場以外への搬送は有料）</small></label>
           ${s.dest === 'custom' && html`<div class="row">
             <div class="field grow"><label for="f-destination-name">搬送先名</label>
               <input id="f-destination-name" autocomplete="off" value=${dest.name} onInput=${(e) => setDest({ name: e.target.value })} /></div>

@@ -8,6 +8,7 @@ import { JapanMap, circlePoints } from '../shared/map.js';
 import { day, km, normalizeInput, shortTime } from '../shared/format.js';
 import { startPage, checkSession, Header, ErrorSummary, FieldError, ReasonLine } from './shell.js';
 import { DispatchPanel, Timeline } from './dispatch.js';
+import { LocationLink } from './links.js';
 import * as ja from './ja.js';
 
 const LOOKUP_DELAY_MS = 250;
@@ -26,6 +27,30 @@ function parseCoord(s) {
   if (!t) return null;
   const v = Number(t);
   return Number.isFinite(v) ? v : NaN;
+}
+
+// The holder's birth date as the caller says it and the agent types it: 1980-04-01, 1980/4/1,
+// 1980.4.1, 19800401 (any width) → "1980-04-01"; '' when empty; null when it is not a date.
+export function parseBirthDate(s) {
+  const t = normalizeInput(s);
+  if (!t) return '';
+  const c = t.replace(/\s/g, '');
+  const m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/.exec(c) || /^(\d{4})(\d{2})(\d{2})$/.exec(c);
+  if (!m) return null;
+  const [y, mo, da] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const dt = new Date(Date.UTC(y, mo - 1, da));
+  if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== mo - 1 || dt.getUTCDate() !== da || y < 1900) return null;
+  return `${y}-${String(mo).padStart(2, '0')}-${String(da).padStart(2, '0')}`;
+}
+
+// What the caller said about who they are, as the API takes it (第3条(1)).
+function callerIdentity(caller) {
+  const out = {};
+  const name = normalizeInput(caller.name);
+  if (name) out.name = name;
+  const birth = parseBirthDate(caller.birth);
+  if (birth) out.holder_birth_date = birth;
+  return out;
 }
 
 function Search({ onFound, onCleared, errors, setErrors, setLiveErrors }) {
@@ -88,8 +113,18 @@ function Verdict({ verdict, located, pending }) {
           ? html`<strong class=${verdict.remote_support_eligible ? 'yes' : 'no'}>${verdict.remote_support_eligible ? '対象' : '対象外'}</strong> <small>（${REMOTE_KM} km以上）</small>`
           : '—'}</dd></div>
         <div><dt>無料搬送</dt><dd>${verdict.free_tow_km ?? 50} km まで</dd></div>
+        <${IdentityFacts} identity=${verdict.caller_identity} />
       </dl>
     </section>`;
+}
+
+function IdentityFacts({ identity }) {
+  if (!identity || (identity.name_matches == null && identity.birth_date_matches == null)) return null;
+  const word = (m) => (m == null ? ja.identity.unchecked : m ? ja.identity.match : ja.identity.mismatch);
+  const cls = (m) => (m == null ? '' : m ? 'id-ok' : 'id-ng');
+  return html`<div data-testid="identity"><dt>${ja.identity.title}</dt><dd>
+    ${ja.identity.name} <strong class=${cls(identity.name_matches)}>${word(identity.name_matches)}</strong>・${ja.identity.birth}
+    <strong class=${cls(identity.birth_date_matches)}>${word(identity.birth_date_matches)}</strong></dd></div>`;
 }
 
 function ContractCard({ contract, count, incidents }) {
@@ -116,17 +151,16 @@ function ContractCard({ contract, count, incidents }) {
     </section>`;
 }
 
-function CallForm({ verdict, located, lat, lon, setLat, setLon, odometer, setOdometer, onRecorded, contract, errors, setErrors, disabled }) {
+function CallForm({ verdict, located, lat, lon, setLat, setLon, odometer, setOdometer, caller, setCaller, onRecorded, contract, errors, setErrors, disabled, eventTick, live }) {
   const [problem, setProblem] = useState('');
   const [occupants, setOccupants] = useState('1');
-  const [caller, setCaller] = useState({ name: '', phone: '' });
   const [notes, setNotes] = useState('');
   const [grounds, setGrounds] = useState([]);
   const [busy, setBusy] = useState(false);
 
   const body = (refuse) => {
     const b = { contract_no: contract.contract_no, location: { lat: parseCoord(lat), lon: parseCoord(lon) }, problem,
-      occupants: Number(occupants), caller: { name: normalizeInput(caller.name), phone: normalizeInput(caller.phone) }, notes };
+      occupants: Number(occupants), caller: { ...callerIdentity(caller), name: normalizeInput(caller.name), phone: normalizeInput(caller.phone) }, notes };
     if (normalizeInput(odometer)) b.odometer_km = Number(normalizeInput(odometer));
     if (refuse) b.refusal_grounds = grounds;
     return b;
@@ -140,6 +174,7 @@ function CallForm({ verdict, located, lat, lon, setLat, setLon, odometer, setOdo
     }
     if (!problem) add('problem', '症状を選んでください');
     if (!(Number(occupants) >= 0 && Number(occupants) <= 99)) add('occupants', '0〜99で入力してください');
+    if (parseBirthDate(caller.birth) === null) add('caller.holder_birth_date', ja.identity.badBirth);
     if (refuse && !grounds.length) add('refusal_grounds', 'お断りの理由を1つ以上選んでください');
     return items;
   };
@@ -179,10 +214,8 @@ function CallForm({ verdict, located, lat, lon, setLat, setLon, odometer, setOdo
             <input id="f-odometer_km" inputmode="numeric" autocomplete="off" value=${odometer} onInput=${(e) => setOdometer(e.target.value)} /></div>
         </div>
         <p class="hint">地図をクリックしても指定できます。「35.0, 135.8」の形で貼り付けもできます。</p>
-        <div class="reserved">
-          <button type="button" disabled aria-describedby="link-hint">位置情報リンクを送信</button>
-          <span id="link-hint" class="hint">お客様のスマートフォンから現在地を受け取る機能（次の版で対応）</span>
-        </div>
+        <${LocationLink} contractNo=${contract.contract_no} phone=${caller.phone} eventTick=${eventTick} live=${live}
+          onPosition=${(p) => { setLat(String(p.lat)); setLon(String(p.lon)); }} />
         <${FieldError} items=${errors} field="location.lat" /><${FieldError} items=${errors} field="location.lon" />
       </fieldset>
       <div class="row">
@@ -194,12 +227,22 @@ function CallForm({ verdict, located, lat, lon, setLat, setLon, odometer, setOdo
         <div class="field narrow"><label for="f-occupants">乗車人数</label>
           <input id="f-occupants" type="number" min="0" max="99" value=${occupants} aria-invalid=${invalid('occupants')} onInput=${(e) => setOccupants(e.target.value)} /></div>
       </div>
-      <div class="row">
-        <div class="field grow"><label for="f-caller-name">通報者名</label>
-          <input id="f-caller-name" autocomplete="off" value=${caller.name} onInput=${(e) => setCaller({ ...caller, name: e.target.value })} /></div>
-        <div class="field grow"><label for="f-caller-phone">通報者電話</label>
-          <input id="f-caller-phone" type="tel" autocomplete="off" value=${caller.phone} onInput=${(e) => setCaller({ ...caller, phone: e.target.value })} /></div>
-      </div>
+      ${problem === 'accident' && html`<div class="referral" role="alert" data-testid="accident">
+        <p><strong>${ja.referrals.accident_not_breakdown.title}</strong></p>
+        <p>${ja.referrals.accident_not_breakdown.text} <small class="clause">— ${ja.referrals.accident_not_breakdown.clause}</small></p></div>`}
+      <fieldset class="caller">
+        <legend>通報者・本人確認 <small class="clause">第3条(1)</small></legend>
+        <div class="row">
+          <div class="field grow"><label for="f-caller-name">通報者名</label>
+            <input id="f-caller-name" autocomplete="off" value=${caller.name} onInput=${(e) => setCaller({ ...caller, name: e.target.value })} /></div>
+          <div class="field grow"><label for="f-caller-phone">通報者電話</label>
+            <input id="f-caller-phone" type="tel" autocomplete="off" value=${caller.phone} onInput=${(e) => setCaller({ ...caller, phone: e.target.value })} /></div>
+          <div class="field"><label for="f-caller-holder_birth_date">契約者の生年月日 <small>(お客様から伺う)</small></label>
+            <input id="f-caller-holder_birth_date" autocomplete="off" inputmode="numeric" placeholder="1980-04-01" value=${caller.birth}
+                   aria-invalid=${invalid('caller.holder_birth_date')} onInput=${(e) => setCaller({ ...caller, birth: e.target.value })} /></div>
+        </div>
+        <${FieldError} items=${errors} field="caller.holder_birth_date" />
+      </fieldset>
       <div class="field"><label for="f-notes">メモ</label>
         <textarea id="f-notes" rows="2" value=${notes} onInput=${(e) => setNotes(e.target.value)}></textarea></div>
       <div class="actions">
@@ -227,6 +270,7 @@ function IntakeApp({ user }) {
   const [lat, setLat] = useState('');
   const [lon, setLon] = useState('');
   const [odometer, setOdometer] = useState('');
+  const [caller, setCaller] = useState({ name: '', phone: '', birth: '' });
   const [errors, setErrors] = useState([]);
   const [liveErrors, setLiveErrors] = useState([]);
   const [incidents, setIncidents] = useState(null);
@@ -249,20 +293,21 @@ function IntakeApp({ user }) {
   }, [contracts, verdict]);
 
   useEffect(() => subscribe({
-    onEvent: (evt) => setEventTick((t) => ({ n: t.n + 1, ids: evt.ids, type: evt.type })),
+    onEvent: (evt) => setEventTick((t) => ({ n: t.n + 1, ids: evt.ids, type: evt.type, data: evt.data })),
     onResync: () => setEventTick((t) => ({ n: t.n + 1, ids: {}, resync: true })),
     onState: setLive,
     onEnd: () => checkSession().catch(() => {}),
     beforeRetry: checkSession,
   }), []);
 
-  const check = useMemo(() => debounce(async (c, location, odo) => {
+  const check = useMemo(() => debounce(async (c, location, odo, who) => {
     const mine = ++seq.current;
     const started = performance.now();
     try {
       const body = { contract_no: c.contract_no, location: location || c.home };
       const o = normalizeInput(odo);
       if (o && Number.isFinite(Number(o))) body.odometer_km = Number(o);
+      if (Object.keys(who).length) body.caller = who;
       const v = await post('/v1/coverage/check', body);
       if (mine !== seq.current) return;
       setVerdict(v);
@@ -276,11 +321,12 @@ function IntakeApp({ user }) {
     }
   }, CHECK_DELAY_MS), []);
 
+  const identity = callerIdentity(caller);
   useEffect(() => {
     if (!contract) return;
     setPending(true);
-    check(contract, located ? { lat: la, lon: lo } : null, odometer);
-  }, [contract && contract.id, located, la, lo, odometer]);
+    check(contract, located ? { lat: la, lon: lo } : null, odometer, identity);
+  }, [contract && contract.id, located, la, lo, odometer, JSON.stringify(identity)]);
 
   const onFound = useCallback((list, q, viaEnter) => {
     setContracts(list);
@@ -330,6 +376,7 @@ function IntakeApp({ user }) {
         ${contract && html`<${ContractCard} contract=${contract} count=${contracts.length} incidents=${incidents} />`}
         ${contract && !recorded && html`<${CallForm} key=${contract.id} verdict=${verdict} located=${located} lat=${lat} lon=${lon}
             setLat=${setLat} setLon=${setLon} odometer=${odometer} setOdometer=${setOdometer} contract=${contract}
+            caller=${caller} setCaller=${setCaller} eventTick=${eventTick} live=${live}
             errors=${errors} setErrors=${setErrors} disabled=${!verdict}
             onRecorded=${(r, problem) => { setErrors([]); setRecorded({ ...r, problem }); }} />`}
         ${recorded && html`<${DispatchPanel} recorded=${recorded} eventTick=${eventTick} live=${live}

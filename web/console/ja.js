@@ -24,8 +24,56 @@ export const coverageReasons = {
 
 // Notes that do not refuse (the agent asks the caller).
 export const coverageNotes = {
-  mileage_unverified: { text: () => '走行距離を確認できません。お客様に現在の走行距離（メーター）をお尋ねください', clause: '所定走行距離' },
-  caller_identity_mismatch: { text: (x) => `お話の内容が契約者と一致しません（${x.name_matches === false ? '氏名' : ''}${x.name_matches === false && x.birth_date_matches === false ? '・' : ''}${x.birth_date_matches === false ? '生年月日' : ''}）。ご本人か確認してください`, clause: '第3条(1)' },
+  mileage_unverified: {
+    text: (x) => `走行距離を確認できません。お客様にメーターの現在の走行距離をお尋ねし、「走行距離」欄に入力してください${d(x).odometer_at_start_km !== undefined && d(x).odometer_at_start_km !== 'unknown' ? `（加入時 ${Number(d(x).odometer_at_start_km).toLocaleString()} km）` : ''}`,
+    clause: '所定走行距離',
+  },
+  caller_identity_mismatch: {
+    text: (x) => `お話の内容が契約者と一致しません（${[d(x).name_matches === false && '氏名', d(x).birth_date_matches === false && '生年月日'].filter(Boolean).join('・') || '本人確認'}）。ご本人か、ご家族・同乗の方か確認してください（対象外にはなりません）`,
+    clause: '第3条(1) 本人確認',
+  },
+};
+
+// What the agent says when the caller had an accident (第1条2(1): the road service is for
+// breakdowns; the motor insurer's road service covers accidents).
+export const referrals = {
+  accident_not_breakdown: {
+    title: '事故の場合は、お客様の自動車保険のロードサービスをご案内してください',
+    text: 'このロードサービスは故障が対象です。事故による走行不能は対象外のため、ご加入の自動車保険（任意保険）のロードサービス窓口へのご連絡をお勧めしてください。当社で手配する場合は有料になります。',
+    clause: '第1条2(1) 車両故障の現場',
+  },
+};
+
+// The caller's identity (第3条(1)), as the verdict's caller_identity reports it.
+export const identity = {
+  title: '本人確認',
+  match: '一致', mismatch: '不一致', unchecked: '未確認',
+  name: '氏名', birth: '契約者の生年月日',
+  badBirth: '生年月日は「1980-04-01」「1980/4/1」「19800401」の形で入力してください',
+};
+
+// The location link (issue 14 §6) and the tracking link (§7).
+export const links = {
+  locationButton: '位置情報リンクを送る',
+  locationHint: 'お客様のスマートフォンに現在地を送っていただくリンクです（30分有効・1回限り）',
+  locationWaiting: 'お客様からの位置情報を待っています…',
+  locationReceived: (acc, at) => `お客様の位置情報を受信しました（精度 ±${Math.round(acc)} m、${at}）。現在地に入力し、判定を更新しました`,
+  locationExpired: 'リンクの有効期限が切れました。必要なら送り直してください',
+  sentTo: (to) => (to ? `SMSを ${to} に送信しました` : 'SMSは送信していません（電話番号がありません）。URLかQRコードをお伝えください'),
+  trackingButton: '追跡リンクを送る',
+  trackingHint: 'お客様が手配の状況（状態・協力会社名・到着見込み・距離）を確認できるリンクです（24時間有効）',
+  url: 'リンク',
+  qrLocation: '位置情報リンクのQRコード',
+  qrTracking: '追跡リンクのQRコード',
+  resend: '送り直す',
+};
+
+// 第2条3(7): whether a cancellation is charged, by who asked and how far the job got.
+export const cancellation = {
+  requestedBy: { customer: 'お客様', operator: '当社（受付）', partner: '協力会社' },
+  charged: 'キャンセル料がかかります（お客様ご負担）。出動後のお客様都合のキャンセルです',
+  free: (by) => `キャンセル料はかかりません（${by === 'customer' ? '出動前' : '当社・協力会社の都合'}）`,
+  clause: '第2条3(7)',
 };
 
 // Why a job is paid (第1条/第2条), from the estimate's paid_reasons.
@@ -209,12 +257,21 @@ export const errors = {
   database_unavailable: 'データベースに接続できません。しばらくしてから再度お試しください',
   overloaded: 'サーバーが混み合っています。再度お試しください',
   route_not_found: 'この機能はまだサーバーにありません',
+  link_not_found: 'リンクが見つかりません',
+  link_used: 'このリンクはすでに使用されています',
+  link_expired: 'このリンクは有効期限が切れています',
+  no_phone_on_file: 'SMSの送信先の電話番号がありません',
+  shop_not_found: '指定工場が見つかりません',
+  signature_not_found: '署名はありません',
+  image_not_found: '画像が見つかりません',
+  job_not_found: '手配が見つかりません',
 };
 
 // Field names of the API → the label next to the control (for the error summary).
 export const fieldLabels = {
   plate: 'ナンバー', contract_no: '契約番号', 'location': '現在地', 'location.lat': '緯度', 'location.lon': '経度',
   odometer_km: '走行距離', problem: '症状', occupants: '乗車人数', 'caller.name': '通報者名', 'caller.phone': '通報者電話',
+  'caller.holder_birth_date': '契約者の生年月日', phone: 'SMSの送信先', requested_by: '依頼者', reason: '理由',
   notes: 'メモ', refusal_grounds: 'お断り理由', service: '作業', destination: '搬送先', 'destination.lat': '搬送先の緯度',
   'destination.lon': '搬送先の経度', 'destination.name': '搬送先名', login: 'ログインID', password: 'パスワード',
   approved_yen: '承認額', decision: '判定', note: '審査メモ', paid_on: '支払日', transfer_date: '振込日', month: '対象月',

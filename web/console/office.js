@@ -12,6 +12,16 @@ const CAP_YEN = { taxi: 10000, rental_car: 10000, public_transport: 20000, hotel
 const PER_PERSON = ['public_transport', 'hotel'];
 export const capOf = (claim) => CAP_YEN[claim.benefit] * (PER_PERSON.includes(claim.benefit) ? Math.max(1, claim.persons_counted || claim.persons || 1) : 1);
 
+// The receipt's photo (issue 14 §9: re-encoded, no metadata), opened full size in a new tab.
+// A PDF receipt is not an image: its link is shown instead.
+function ReceiptImage({ id, n }) {
+  const [broken, setBroken] = useState(false);
+  if (!id) return html`<span class="hint">なし</span>`;
+  const src = '/v1/receipt-images/' + encodeURIComponent(id);
+  return html`<a href=${src} target="_blank" rel="noopener" class="receipt-image" data-testid="receipt-image">
+    ${broken ? `領収書${n}を開く` : html`<img src=${src} alt=${`領収書${n}の画像（クリックで拡大）`} loading="lazy" onError=${() => setBroken(true)} />`}</a>`;
+}
+
 // Which receipts excluded_items names, and why: {index: [cause…]}.
 export function exclusions(claim) {
   const out = {};
@@ -52,13 +62,16 @@ function ClaimDetail({ claim, onDone }) {
     <p>利用日時 ${shortTime(claim.used_at)} ・ 受付日 ${day(claim.received_on)} ・ 請求期限 ${day(claim.last_day_to_claim)}</p>
     ${claim.no_receipt_reason && html`<p><strong>領収書なしの理由:</strong> ${claim.no_receipt_reason}</p>`}
     <table><caption>領収書</caption>
-      <thead><tr><th scope="col">#</th><th scope="col">種類</th><th scope="col">発行者</th><th scope="col">発行日</th><th scope="col" class="num">金額</th><th scope="col">算入</th></tr></thead>
+      <thead><tr><th scope="col">#</th><th scope="col">種類</th><th scope="col">発行者</th><th scope="col">発行日</th><th scope="col" class="num">金額</th><th scope="col">算入</th><th scope="col">画像</th></tr></thead>
       <tbody>${(claim.receipts || []).map((r, i) => html`<tr><td>${i + 1}</td><td>${ja.receiptKinds[r.kind] || r.kind}</td><td>${r.issuer}</td><td>${day(r.issued_on)}</td>
         <td class="num">${yen(r.amount_yen)}</td><td>${r.counted ? html`<span class="counted-yes">算入</span>`
-          : html`<span class="counted-no">不算入</span> ${(why[i] || []).map((c) => ja.receiptExclusions[c]).join('・')}`}</td></tr>`)}
-        ${!(claim.receipts || []).length && html`<tr><td colspan="6">領収書はありません</td></tr>`}</tbody></table>
+          : html`<span class="counted-no">不算入</span> ${(why[i] || []).map((c) => ja.receiptExclusions[c]).join('・')}`}</td>
+        <td><${ReceiptImage} id=${r.image_id} n=${i + 1} /></td></tr>`)}
+        ${!(claim.receipts || []).length && html`<tr><td colspan="7">領収書はありません</td></tr>`}</tbody></table>
     ${(claim.reasons || []).length > 0 && html`<h3>判定の理由</h3><ul class="reasons">${claim.reasons.map((r) => html`<${ReasonLine} entry=${ja.claimReasons[r.code]} details=${r.details} serverClause=${r.clause} fallback=${r.message} />`)}</ul>`}
-    <form onSubmit=${submit} novalidate>
+    ${claim.decision !== 'pending_review' && html`<p data-testid="claim-decided"><strong>判定: ${ja.decisions[claim.decision] || claim.decision}</strong>
+      ${claim.approved_yen ? ` ${yen(claim.approved_yen)}` : ''}${claim.pay_by ? `・お支払い期限 ${day(claim.pay_by)}` : ''}</p>`}
+    ${claim.decision === 'pending_review' && html`<form onSubmit=${submit} novalidate>
       <fieldset><legend>審査</legend>
         ${['approved', 'partially_approved', 'rejected'].map((d) => html`<label class="check"><input type="radio" name="decision" value=${d} checked=${decision === d} onChange=${() => setDecision(d)} /> ${ja.decisions[d]}</label>`)}
       </fieldset>
@@ -69,30 +82,38 @@ function ClaimDetail({ claim, onDone }) {
         <div class="field grow"><label for="f-note">審査メモ</label><input id="f-note" value=${note} onInput=${(e) => setNote(e.target.value)} /></div>
       </div>
       <button type="submit" class="primary" disabled=${busy}>審査を確定</button>
-    </form>
+    </form>`}
   </section>`;
 }
 
+// The queue is what waits for a person; the other decisions can be opened too, to see a claim's
+// receipts and their images (a claim with receipts is decided by the rules at once).
+const QUEUE_FILTERS = [['pending_review', '審査待ち'], ['approved', '承認'], ['partially_approved', '一部承認'], ['rejected', '否認'], ['', 'すべて']];
+
 function Claims() {
   const [claims, setClaims] = useState(null);
+  const [which, setWhich] = useState('pending_review');
   const [open, setOpen] = useState(null);
   const [message, setMessage] = useState('');
   const [errors, setErrors] = useState([]);
   const load = useCallback(async () => {
-    try { setClaims((await get('/v1/claims' + query({ decision: 'pending_review', limit: 200 }))).claims); } catch (e) { setErrors(errorSummary(e, ja)); }
-  }, []);
-  useEffect(() => { load(); }, []);
+    try { setClaims((await get('/v1/claims' + query({ decision: which || undefined, limit: 200 }))).claims); } catch (e) { setErrors(errorSummary(e, ja)); }
+  }, [which]);
+  useEffect(() => { load(); }, [which]);
   const openClaim = async (id) => { try { setOpen(await get('/v1/claims/' + encodeURIComponent(id))); setMessage(''); } catch (e) { setErrors(errorSummary(e, ja)); } };
   return html`<div class="split">
     <section aria-labelledby="queue-title">
-      <h2 id="queue-title">審査待ちの申請</h2>
+      <h2 id="queue-title">${which === 'pending_review' ? '審査待ちの申請' : '申請'}</h2>
+      <div class="field narrow-select"><label for="f-claims-decision">判定で絞り込み</label>
+        <select id="f-claims-decision" value=${which} onChange=${(e) => { setWhich(e.target.value); setOpen(null); }}>
+          ${QUEUE_FILTERS.map(([k, t]) => html`<option value=${k}>${t}</option>`)}</select></div>
       <${ErrorSummary} items=${errors} />
       ${message && html`<p class="recorded" role="status">${message}</p>`}
       <table data-testid="claims"><thead><tr><th scope="col">受付日</th><th scope="col">給付</th><th scope="col" class="num">申請額</th><th scope="col">判定</th><th scope="col">お支払い期限</th><th scope="col"><span class="visually-hidden">操作</span></th></tr></thead>
         <tbody>${(claims || []).map((c) => html`<tr key=${c.claim_id}><td>${day(c.received_on)}</td><td>${ja.benefits[c.benefit] || c.benefit}</td>
           <td class="num">${(c.receipts || []).length ? yen(c.receipts.reduce((s, r) => s + (r.amount_yen || 0), 0)) : '領収書なし'}</td><td>${ja.decisions[c.decision] || c.decision}</td><td>${day(c.pay_by)}</td>
           <td><button type="button" onClick=${() => openClaim(c.claim_id)} aria-label=${'申請 ' + c.claim_id.slice(0, 8) + ' を開く'}>開く</button></td></tr>`)}
-          ${claims && !claims.length && html`<tr><td colspan="6">審査待ちの申請はありません</td></tr>`}</tbody></table>
+          ${claims && !claims.length && html`<tr><td colspan="6">${which === 'pending_review' ? '審査待ちの申請はありません' : '該当する申請はありません'}</td></tr>`}</tbody></table>
     </section>
     ${open && html`<${ClaimDetail} key=${open.claim_id} claim=${open} onDone=${(m) => { setMessage(m); setOpen(null); load(); }} />`}
   </div>`;
