@@ -175,8 +175,9 @@ awaitable<Reply> get_image(RequestContext& ctx) {
 void add_receipt_image_routes(Router& r) {
     r.add_upload(http::verb::post, "/v1/receipt-images", {Role::admin, Role::agent, Role::customer},
                  upload_image);
+    // Reviewers too: they see the images in the claims queue (issue 14 §9).
     r.add(http::verb::get, "/v1/receipt-images/{id}",
-          {Role::admin, Role::agent, Role::customer, Role::partner}, get_image);
+          {Role::admin, Role::agent, Role::reviewer, Role::customer, Role::partner}, get_image);
 }
 
 }  // namespace roadside::api

@@ -79,7 +79,8 @@ const ok = await run('ui agent', [
     await page.fill('#f-caller-name', covered.holder.name);
     await page.fill('#f-caller-holder_birth_date', `${y}年${Number(m)}月${Number(d)}日`);
     await page.waitForFunction(() => !document.querySelector('[data-testid=verdict] .notes')
-      && /氏名 一致・契約者の生年月日 一致/.test(document.querySelector('[data-testid=identity]').textContent));
+      && /氏名\s*一致・契約者の生年月日\s*一致/.test(document.querySelector('[data-testid=identity]').textContent), null, { timeout: 5000 })
+      .catch(async (e) => { throw new Error(e.message + ': ' + await page.textContent('[data-testid=verdict]') + ' / ' + JSON.stringify(covered.holder)); });
     await page.fill('#f-caller-phone', '090-1234-5678');
   }],
   ['the location link: its URL and QR code, and the caller\'s position arrives live into the form and the verdict', async () => {

@@ -11,15 +11,17 @@ const db = createDatabase('office');
 let s, browser, reviewer, agent, page, claimId, partnerId, imageClaimId, imageId, contracts;
 const violations = [];
 
-// A breakdown 150 km from home, towed free to a shop, and a taxi claim without a receipt: the
+// A breakdown 150 km from home, towed free to the nearest designated shop, and a taxi claim without a receipt: the
 // case a person must review (第1条3(3)).
 async function remoteTow(base, contract) {
   const at = new Date(Date.now() - 3600e3).toISOString();
   const call = await must(base, 'POST', '/v1/calls', { contract_no: contract.contract_no, at,
     location: { lat: contract.home.lat + 1.35, lon: contract.home.lon }, problem: 'breakdown', occupants: 2,
     caller: { name: '山田 太郎', phone: '090-0000-0000' } });
-  const job = await must(base, 'POST', `/v1/incidents/${call.incident_id}/jobs`, { service: 'tow',
-    destination: { lat: contract.home.lat + 1.3, lon: contract.home.lon, name: '指定工場' } });
+  // The free tow that opens remote support goes to a designated shop (issue 11: a plain place is paid).
+  const est = await must(base, 'POST', `/v1/incidents/${call.incident_id}/jobs/estimate`, { service: 'tow', destination: { storage: true } });
+  assert(est.nearest_shops && est.nearest_shops.length, 'a designated shop near the breakdown');
+  const job = await must(base, 'POST', `/v1/incidents/${call.incident_id}/jobs`, { service: 'tow', destination: { shop_id: est.nearest_shops[0].shop_id } });
   assert(job.status === 'offered', 'the tow is offered: ' + JSON.stringify(job));
   partnerId = job.partner_id;
   const pt = await partnerToken(base, job.partner_id);

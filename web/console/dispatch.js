@@ -202,7 +202,9 @@ export function Timeline({ incidentId, eventTick, live }) {
 }
 
 export function DispatchPanel({ recorded, eventTick, live, destination, setDestination, mapPick, setMapPick, setMarkers }) {
-  const [s, setS] = useState({ service: ja.serviceForProblem[recorded.problem] || 'light_work', dest: 'custom', keyLost: false, trunk: false, wheels: 1, dropM: 0.5 });
+  // A tow starts as 一時保管, always a valid free destination, so the first estimate answers with
+  // the nearest designated shops; the nearest one is then chosen (once).
+  const [s, setS] = useState({ service: ja.serviceForProblem[recorded.problem] || 'light_work', dest: 'storage', keyLost: false, trunk: false, wheels: 1, dropM: 0.5 });
   const [est, setEst] = useState(null);
   const [errors, setErrors] = useState([]);
   const [estErrors, setEstErrors] = useState([]);
@@ -235,7 +237,7 @@ export function DispatchPanel({ recorded, eventTick, live, destination, setDesti
   useEffect(() => {
     if (autoPicked.current || !shops.length) return;
     autoPicked.current = true;
-    if (s.dest === 'custom' && !destination) setS((cur) => ({ ...cur, dest: 'shop:' + shops[0].shop_id }));
+    setS((cur) => (cur.dest === 'storage' ? { ...cur, dest: 'shop:' + shops[0].shop_id } : cur));
   }, [shops]);
 
   const estimate = useMemo(() => debounce(async (st) => {
