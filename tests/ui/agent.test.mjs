@@ -67,12 +67,14 @@ const ok = await run('ui agent', [
   ['the caller\'s identity: a mismatch is a note on a covered verdict, then it matches (第3条(1))', async () => {
     await page.fill('#f-caller-name', '佐藤 次郎');
     await page.fill('#f-caller-holder_birth_date', '1901/1/1');
-    await page.waitForSelector('[data-testid=verdict] .notes');
+    // The check follows the typing: wait for the verdict on both answers.
+    await page.waitForFunction(() => /（氏名・生年月日）/.test(document.querySelector('[data-testid=verdict] .notes')?.textContent || ''));
     const text = await page.textContent('[data-testid=verdict]');
     assert(await page.$('.verdict-ok'), 'a note never makes it not covered: ' + text);
     assert(text.includes('一致しません（氏名・生年月日）') && text.includes('第3条(1)'), 'the mismatch note with its clause: ' + text);
     assert((await page.textContent('[data-testid=identity]')).includes('不一致'), 'the identity facts say 不一致');
     violations.push(...await axe(page, 'intake, identity mismatch'));
+    await page.$eval('[data-testid=verdict]', (e) => e.scrollIntoView({ block: 'start' }));
     await screenshot(page, 'intake-identity-mismatch');
     // The holder calls: the name typed in half-width with a space, the birth date the way people say it.
     const [y, m, d] = covered.holder.birth_date.split('-');

@@ -226,6 +226,8 @@ export function DispatchPanel({ recorded, eventTick, live, destination, setDesti
       setDestText({ name: dest.name || destination.name || '', lat: String(destination.lat), lon: String(destination.lon) });
     }
   }, [destination]);
+  // The map shows the agent's own destination only while it is the one chosen.
+  useEffect(() => { if (s.dest === 'custom') setDest({}); else setDestination(null); }, [s.dest]);
   const state = { ...s, destination: destination && { ...destination, name: dest.name || destination.name } };
   const id = recorded.incident_id;
 
@@ -237,7 +239,9 @@ export function DispatchPanel({ recorded, eventTick, live, destination, setDesti
   useEffect(() => {
     if (autoPicked.current || !shops.length) return;
     autoPicked.current = true;
-    setS((cur) => (cur.dest === 'storage' ? { ...cur, dest: 'shop:' + shops[0].shop_id } : cur));
+    // A shop closed at night without night intake cannot take the car: then 一時保管 stays.
+    const open = shops.find((sh) => sh.takes_cars_now !== false);
+    if (open) setS((cur) => (cur.dest === 'storage' ? { ...cur, dest: 'shop:' + open.shop_id } : cur));
   }, [shops]);
 
   const estimate = useMemo(() => debounce(async (st) => {
@@ -309,7 +313,7 @@ export function DispatchPanel({ recorded, eventTick, live, destination, setDesti
         </div>
         ${s.service === 'tow' && html`<fieldset id="f-destination" class="destination"><legend>搬送先</legend>
           ${shops.map((sh) => html`<label class="check"><input type="radio" name="dest" value=${'shop:' + sh.shop_id} checked=${s.dest === 'shop:' + sh.shop_id} onChange=${set('dest')} />
-            指定工場 ${sh.name}（直線 ${km(sh.distance_km)}）${sh.open_now === false
+            ${sh.name.startsWith('指定工場') ? '' : '指定工場 '}${sh.name}（直線 ${km(sh.distance_km)}）${sh.open_now === false
               ? html` <small class=${sh.takes_cars_now ? '' : 'warn'}>営業時間外${sh.takes_cars_now ? '・夜間受入可' : ''}</small>` : html` <small>営業中</small>`}</label>`)}
           <label class="check"><input type="radio" name="dest" value="storage" checked=${s.dest === 'storage'} onChange=${set('dest')} /> 一時保管 <small>（指定工場が受け入れられないとき・無料範囲は同じ）</small></label>
           <label class="check"><input type="radio" name="dest" value="custom" checked=${s.dest === 'custom'} onChange=${set('dest')} /> 場所を指定 <small class="warn">（指定工場以外への搬送は有料）</small></label>
