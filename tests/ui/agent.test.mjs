@@ -8,10 +8,26 @@
 // A partner accepts through the API and the agent's timeline and board change within 2 s, with no
 // reload; the same event through a second server on the same database; every request stays on
 // the server's origin; axe-core finds nothing serious on any page shown.
+import jsQR from 'jsqr';
 import { createDatabase, loadDemoData, startServer, createUser, demoContracts, fullWidth, launchBrowser, newPage,
   signIn, axe, screenshot, within, run, assert, must, partnerToken, api, pngImage } from './lib.mjs';
 
 const LIVE_MS = 2000;
+
+// The QR code as drawn (one "M x y h1v1h-1z" square per dark module), scaled up into pixels and
+// read by jsQR, as a phone's camera would.
+function decodeQr([size, d]) {
+  const scale = 4, w = size * scale;
+  const rgba = new Uint8ClampedArray(w * w * 4).fill(255);
+  for (const [, x, y] of d.matchAll(/M(\d+) (\d+)h1v1h-1z/g)) {
+    for (let dy = 0; dy < scale; dy++) for (let dx = 0; dx < scale; dx++) {
+      const i = ((Number(y) * scale + dy) * w + Number(x) * scale + dx) * 4;
+      rgba[i] = rgba[i + 1] = rgba[i + 2] = 0;
+    }
+  }
+  const r = jsQR(rgba, w, w);
+  return r && r.data;
+}
 
 const db = createDatabase('agent');
 let a, b, browser, agent, page, board, boardB, covered, notCovered, incidentId, job, ptoken;
@@ -89,8 +105,10 @@ const ok = await run('ui agent', [
     await page.click('button:text("位置情報リンクを送る")');
     await page.waitForSelector('[data-testid=location-link] svg.qr path');
     const url = await page.inputValue('#location-link-url');
-    assert(/#[A-Za-z0-9_-]{16,}$/.test(url), 'a link with its token: ' + url);
+    assert(url.startsWith(a.url + '/') && /#[A-Za-z0-9_-]{16,}$/.test(url), 'a whole link with its token: ' + url);
     assert(await page.getAttribute('[data-testid=location-link] svg.qr', 'data-qr') === url, 'the QR code carries the link');
+    assert(decodeQr(await page.$eval('[data-testid=location-link] svg.qr', (e) => [e.viewBox.baseVal.width, e.querySelector('path').getAttribute('d')])) === url,
+      'the QR code, read by a QR reader (jsQR), is the link');
     const sent = await page.textContent('[data-testid=location-link]');
     assert(sent.includes('SMSを') && sent.includes('に送信しました'), 'sent to the caller\'s number (masked): ' + sent);
     violations.push(...await axe(page, 'intake, location link'));

@@ -19,11 +19,13 @@ function smsNumber(phone) {
 
 function LinkCard({ link, qrLabel, testid, children }) {
   const id = testid + '-url';
+  // Without a configured public_base_url the server answers a path; a phone needs the whole URL.
+  const url = new URL(link.url, location.origin).href;
   return html`<div class="link-card" data-testid=${testid}>
-    <${QrCode} text=${link.url} label=${qrLabel} px=${132} />
+    <${QrCode} text=${url} label=${qrLabel} px=${132} />
     <div class="link-text">
       <label for=${id}>${ja.links.url}</label>
-      <input id=${id} readonly value=${link.url} onFocus=${(e) => e.target.select()} />
+      <input id=${id} readonly value=${url} onFocus=${(e) => e.target.select()} />
       <p class="hint">${ja.links.sentTo(link.sent_to)}・有効期限 ${time(link.expires_at)}</p>
       ${children}
     </div>
