@@ -30,7 +30,7 @@ function decodeQr([size, d]) {
 }
 
 const db = createDatabase('agent');
-let a, b, browser, agent, page, board, boardB, covered, notCovered, incidentId, job, ptoken;
+let a, b, browser, agent, page, board, boardB, covered, notCovered, limited, incidentId, job, ptoken;
 const violations = [];
 
 const ok = await run('ui agent', [
@@ -43,7 +43,8 @@ const ok = await run('ui agent', [
     const tokyo = (c) => Math.hypot(c.home.lat - 35.69, c.home.lon - 139.69);
     covered = list.filter((c) => c.verdict.eligible && c.vehicle.plate.split(' ').length === 4).sort((x, y) => tokyo(x) - tokyo(y))[0];
     notCovered = list.find((c) => !c.verdict.eligible && ['in_deductible_period', 'coverage_expired'].includes(c.verdict.reasons[0].code));
-    assert(covered && notCovered, 'the demo data has a covered and a not-covered contract');
+    limited = list.find((c) => c.verdict.eligible && (c.verdict.notes || []).some((n) => n.code === 'mileage_unverified'));
+    assert(covered && notCovered && limited, 'the demo data has a covered, a not-covered and a distance-limited contract');
     browser = await launchBrowser();
   }],
   ['the agent signs in', async () => {
@@ -67,6 +68,17 @@ const ok = await run('ui agent', [
     assert((await page.textContent('[data-testid=contract-no]')) === notCovered.contract_no, 'the card shows the contract');
     violations.push(...await axe(page, 'intake, not covered'));
     await screenshot(page, 'intake-not-covered');
+  }],
+  ['a distance limit without an odometer reading: a note says what to ask, and the reading clears it', async () => {
+    await page.fill('#f-plate', '');
+    await page.type('#f-plate', limited.contract_no);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`[data-testid=contract-no]:text("${limited.contract_no}")`);
+    await page.waitForFunction(() => /メーターの現在の走行距離をお尋ね/.test(document.querySelector('[data-testid=verdict] .notes')?.textContent || ''));
+    assert(await page.$('.verdict-ok'), 'the note never makes it not covered');
+    await page.fill('#f-odometer_km', String(limited.odometer_at_start_km ?? limited.vehicle.odometer_at_start_km ?? 10000));
+    await page.waitForFunction(() => !document.querySelector('[data-testid=verdict] .notes'));
+    await page.fill('#f-odometer_km', '');
   }],
   ['then a covered one: 対象, the distance and 遠方トラブルサポート', async () => {
     await page.fill('#f-plate', '');

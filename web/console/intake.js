@@ -237,7 +237,7 @@ function CallForm({ verdict, located, lat, lon, setLat, setLon, odometer, setOdo
             <input id="f-caller-name" autocomplete="off" value=${caller.name} onInput=${(e) => setCaller({ ...caller, name: e.target.value })} /></div>
           <div class="field grow"><label for="f-caller-phone">通報者電話</label>
             <input id="f-caller-phone" type="tel" autocomplete="off" value=${caller.phone} onInput=${(e) => setCaller({ ...caller, phone: e.target.value })} /></div>
-          <div class="field"><label for="f-caller-holder_birth_date">契約者の生年月日</label>
+          <div class="field grow"><label for="f-caller-holder_birth_date">契約者の生年月日</label>
             <input id="f-caller-holder_birth_date" autocomplete="off" inputmode="numeric" placeholder="1980-04-01" value=${caller.birth}
                    aria-invalid=${invalid('caller.holder_birth_date')} onInput=${(e) => setCaller({ ...caller, birth: e.target.value })} /></div>
         </div>
